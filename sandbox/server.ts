@@ -1,0 +1,103 @@
+/**
+ * The local sandbox: one HTTP server on loopback that speaks each cloud's real wire protocol, started by
+ * the demo, the tests and the benchmark. Each emulated service is one module under its own path prefix.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsSts } from './aws/sts.ts';
+import { type Fault, Faults } from './faults.ts';
+import { json, readBody, type SandboxModule, type SandboxResponse, write } from './http.ts';
+import { Ledger } from './ledger.ts';
+import { GITHUB_JOB, OidcIssuer } from './oidc.ts';
+
+/** The demo role: trusts pushes of the sandbox's repository. */
+export const DEMO_ROLE = 'arn:aws:iam::111122223333:role/keyless-demo';
+/** A role whose trust policy admits another repository only. */
+export const LOCKED_ROLE = 'arn:aws:iam::111122223333:role/keyless-locked';
+/** A role in a second account, for allowed-account-ids. */
+export const PARTNER_ROLE = 'arn:aws:iam::444455556666:role/keyless-partner';
+
+/** A running sandbox. */
+export interface Sandbox {
+  readonly origin: string;
+  readonly oidc: OidcIssuer;
+  readonly aws: AwsSts;
+  readonly faults: Faults;
+  readonly ledger: Ledger;
+  /** The STS endpoint, for `sts-endpoint` or AWS_ENDPOINT_URL_STS. */
+  readonly stsEndpoint: string;
+  close(): Promise<void>;
+}
+
+async function control(path: string, body: string, faults: Faults, url: URL): Promise<SandboxResponse> {
+  if (path === '/faults') {
+    const { endpoint, times, ...fault } = JSON.parse(body) as Fault & { endpoint: string; times?: number };
+    faults.inject(endpoint, fault, times ?? 1);
+    return json(200, { ok: true });
+  }
+  if (path === '/calls') return json(200, { calls: faults.calls(url.searchParams.get('endpoint') ?? '') });
+  if (path === '/reset') {
+    faults.reset();
+    return json(200, { ok: true });
+  }
+  return json(404, { message: 'unknown control endpoint' });
+}
+
+function listen(server: Server, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
+  });
+}
+
+/** Starts the sandbox on loopback, e.g. `const sandbox = await startSandbox(); … await sandbox.close()`. */
+export async function startSandbox(port = 0): Promise<Sandbox> {
+  const faults = new Faults();
+  const ledger = new Ledger();
+  const modules: SandboxModule[] = [];
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const body = await readBody(req);
+      if (url.pathname.startsWith('/_sandbox/'))
+        return write(res, await control(url.pathname.slice(9), body, faults, url));
+      const module = modules.find(
+        (m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`),
+      );
+      if (!module) return write(res, json(404, { message: 'no such service' }));
+      const path = url.pathname.slice(module.prefix.length) || '/';
+      write(res, await module.handle({ method: req.method ?? 'GET', url, path, headers: req.headers, body }));
+    } catch (error) {
+      write(res, json(500, { message: `sandbox error: ${(error as Error).message}` }));
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  const origin = await listen(server, port);
+  const oidc = await OidcIssuer.create(origin, ledger, faults);
+  const aws = new AwsSts(ledger, faults);
+  aws.providers.push({ url: oidc.issuer, audiences: ['sts.amazonaws.com'] });
+  const subject = `repo:${GITHUB_JOB.repository}:*`;
+  aws.addRole({ arn: DEMO_ROLE, audience: 'sts.amazonaws.com', subject });
+  aws.addRole({
+    arn: LOCKED_ROLE,
+    audience: 'sts.amazonaws.com',
+    subject: 'repo:keyless-dev/infrastructure:ref:refs/heads/main',
+  });
+  aws.addRole({ arn: PARTNER_ROLE, audience: 'sts.amazonaws.com', subject });
+  modules.push(oidc, aws);
+  return {
+    origin,
+    oidc,
+    aws,
+    faults,
+    ledger,
+    stsEndpoint: `${origin}/aws`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

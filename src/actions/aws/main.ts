@@ -1,0 +1,4 @@
+import { runMain } from '../../front/github.ts';
+import { aws } from '../../providers/aws/index.ts';
+
+void runMain(aws);

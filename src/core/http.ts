@@ -1,0 +1,79 @@
+/**
+ * A small HTTP client over node:http(s): no redirects followed (a bearer header never reaches another host),
+ * a timeout, a size cap, and network failures reported as transient errors that name only the host.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { KeylessError } from './errors.ts';
+
+/** One request; `body` is sent as-is. */
+export interface HttpRequest {
+  readonly url: URL;
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly timeoutMs?: number;
+}
+
+/** A response, its body read as UTF-8. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** Sends one request; injectable so wire clients can be tested against any transport. */
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+
+const MAX_BODY = 1024 * 1024;
+
+/** The default client, e.g. `await send({ url: new URL('https://…'), method: 'POST', body })`. */
+export const send: HttpClient = (req) =>
+  new Promise((resolve, reject) => {
+    const transport = req.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const headers: Record<string, string> = { 'user-agent': 'keyless', ...req.headers };
+    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    const outgoing = transport(req.url, { method: req.method ?? 'GET', headers }, (incoming) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      incoming.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY) outgoing.destroy(new Error('response larger than 1 MiB'));
+        else chunks.push(chunk);
+      });
+      incoming.on('end', () =>
+        resolve({
+          status: incoming.statusCode ?? 0,
+          headers: incoming.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      incoming.on('error', (error) => reject(networkError(req.url, error)));
+    });
+    outgoing.setTimeout(req.timeoutMs ?? 10_000, () => outgoing.destroy(new Error('timed out')));
+    outgoing.on('error', (error) => reject(networkError(req.url, error)));
+    outgoing.end(req.body);
+  });
+
+function networkError(url: URL, error: Error): KeylessError {
+  const code = (error as NodeJS.ErrnoException).code ?? error.message;
+  return new KeylessError('ERR_UNAVAILABLE', `Could not reach ${url.host} (${code}).`, {
+    transient: true,
+    remedy: `Check that ${url.host} is reachable from the runner (proxy, firewall, DNS).`,
+  });
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds, if present. */
+export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
+  const value = response.headers['retry-after'];
+  if (typeof value !== 'string') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Whether an HTTP status is worth retrying: throttling and server errors. */
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}

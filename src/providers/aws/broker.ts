@@ -1,0 +1,170 @@
+/**
+ * The AWS exchange: OIDC token → AssumeRoleWithWebIdentity → GetCallerIdentity with the new session →
+ * allowed-account check, all before anything is handed over (fail closed).
+ */
+import { type Claims, claimFacts, decodeClaims, fingerprint } from '../../core/claims.ts';
+import type { Credential } from '../../core/credential.ts';
+import { KeylessError } from '../../core/errors.ts';
+import { withRetry } from '../../core/retry.ts';
+import type { ExchangeContext, Logger } from '../provider.ts';
+import type { AwsSettings } from './settings.ts';
+import type { CallerIdentity, SessionCredentials, StsWire } from './sts.ts';
+import { trustRemedy } from './trust.ts';
+
+interface Token {
+  readonly value: string;
+  readonly claims: Claims;
+}
+
+async function fetchToken(settings: AwsSettings, context: ExchangeContext): Promise<Token> {
+  const value = await context.identity.getToken(settings.audience);
+  const claims = decodeClaims(value);
+  context.log.info(
+    `OIDC token from ${context.identity.description}: sub=${JSON.stringify(claims.sub)} ` +
+      `aud=${JSON.stringify(settings.audience)} (${fingerprint(value)}).`,
+  );
+  return { value, claims };
+}
+
+function retrying(log: Logger, operation: string) {
+  return (attempt: number, delayMs: number, error: KeylessError) =>
+    log.info(`${operation}: ${error.message} (attempt ${attempt}); retrying in ${delayMs} ms.`);
+}
+
+function explain(error: unknown, token: Token, settings: AwsSettings): unknown {
+  if (!(error instanceof KeylessError) || error.code !== 'ERR_TRUST_REJECTED') return error;
+  const awsMessage = error.facts['AWS error'] ?? '';
+  return error.with('ERR_TRUST_REJECTED', `AWS refused to let this job assume ${settings.roleArn}.`, {
+    facts: { role: settings.roleArn, ...claimFacts(token.claims) },
+    remedy: trustRemedy(token.claims, settings.roleArn, settings.audience, awsMessage),
+  });
+}
+
+async function assume(
+  settings: AwsSettings,
+  context: ExchangeContext,
+  wire: StsWire,
+): Promise<SessionCredentials> {
+  const call = (token: Token) =>
+    withRetry(
+      () =>
+        wire.assumeRoleWithWebIdentity({
+          roleArn: settings.roleArn,
+          sessionName: settings.sessionName,
+          webIdentityToken: token.value,
+          durationSeconds: settings.durationSeconds,
+          policy: settings.inlinePolicy,
+          policyArns: settings.managedPolicies,
+        }),
+      undefined,
+      undefined,
+      retrying(context.log, 'AssumeRoleWithWebIdentity'),
+    ).catch((error: unknown) => {
+      throw explain(error, token, settings);
+    });
+  const token = await fetchToken(settings, context);
+  try {
+    return await call(token);
+  } catch (error) {
+    if (!(error instanceof KeylessError) || error.code !== 'ERR_TOKEN_EXPIRED') throw error;
+    context.log.info('STS found the OIDC token expired; requesting a fresh one and trying once more.');
+    return call(await fetchToken(settings, context));
+  }
+}
+
+async function prove(
+  credentials: SessionCredentials,
+  context: ExchangeContext,
+  wire: StsWire,
+): Promise<CallerIdentity> {
+  try {
+    return await withRetry(
+      () => wire.getCallerIdentity(credentials),
+      undefined,
+      undefined,
+      retrying(context.log, 'GetCallerIdentity'),
+    );
+  } catch (error) {
+    const cause = error instanceof KeylessError ? error : undefined;
+    throw new KeylessError(
+      'ERR_PROOF_FAILED',
+      'The new credentials failed GetCallerIdentity, so nothing was exported.',
+      {
+        facts: cause?.facts ?? {},
+        remedy:
+          'Check that sts-endpoint (or AWS_ENDPOINT_URL_STS) and aws-region point at the STS that issued the session.',
+        cause: error,
+      },
+    );
+  }
+}
+
+function checkAccount(identity: CallerIdentity, settings: AwsSettings): void {
+  if (settings.allowedAccountIds.length === 0 || settings.allowedAccountIds.includes(identity.account))
+    return;
+  throw new KeylessError(
+    'ERR_ACCOUNT_NOT_ALLOWED',
+    'The role belongs to an account outside allowed-account-ids; nothing was exported.',
+    {
+      facts: {
+        'role account': identity.account,
+        'allowed-account-ids': settings.allowedAccountIds.join(','),
+      },
+      remedy:
+        'Assume a role in an allowed account, or add this account to allowed-account-ids if it is trusted.',
+    },
+  );
+}
+
+function credentialOf(
+  settings: AwsSettings,
+  session: SessionCredentials,
+  identity: CallerIdentity,
+): Credential {
+  const secrets = [session.accessKeyId, session.secretAccessKey, session.sessionToken];
+  const expiration = session.expiration.toISOString();
+  return {
+    provider: 'aws',
+    secrets: settings.maskAccountId ? [...secrets, identity.account] : secrets,
+    env: {
+      AWS_REGION: settings.region,
+      AWS_DEFAULT_REGION: settings.region,
+      AWS_ACCESS_KEY_ID: session.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+      AWS_SESSION_TOKEN: session.sessionToken,
+    },
+    outputs: {
+      'aws-account-id': identity.account,
+      'authenticated-arn': identity.arn,
+      'aws-expiration': expiration,
+      ...(settings.outputCredentials
+        ? {
+            'aws-access-key-id': session.accessKeyId,
+            'aws-secret-access-key': session.secretAccessKey,
+            'aws-session-token': session.sessionToken,
+          }
+        : {}),
+    },
+    files: [],
+    expiresAt: session.expiration,
+    summary: [`Assumed ${settings.roleArn} as ${identity.arn}; the session expires at ${expiration}.`],
+  };
+}
+
+/** Exchanges the job's OIDC token for a verified AWS session, e.g. `await exchangeAws(settings, context, wire)`. */
+export async function exchangeAws(
+  settings: AwsSettings,
+  context: ExchangeContext,
+  wire: StsWire,
+): Promise<Credential> {
+  const session = await assume(settings, context, wire);
+  if (session.expiration.getTime() <= Date.now()) {
+    throw new KeylessError('ERR_BAD_RESPONSE', 'STS returned credentials that have already expired.', {
+      facts: { expiration: session.expiration.toISOString() },
+      remedy: "Check the runner's clock, and that sts-endpoint points at AWS STS.",
+    });
+  }
+  const identity = await prove(session, context, wire);
+  checkAccount(identity, settings);
+  return credentialOf(settings, session, identity);
+}

@@ -1,0 +1,17 @@
+/** The AWS provider: STS AssumeRoleWithWebIdentity, proved with GetCallerIdentity. */
+import type { Broker } from '../provider.ts';
+import { exchangeAws } from './broker.ts';
+import { AWS_OPTIONS, AWS_OUTPUTS } from './options.ts';
+import { type AwsSettings, parseAwsSettings } from './settings.ts';
+import { sdkSts } from './sts.ts';
+
+export const aws: Broker<AwsSettings> = {
+  name: 'aws',
+  title: 'keyless AWS',
+  description:
+    "Exchange the job's OIDC token for a short-lived AWS session (STS AssumeRoleWithWebIdentity), proved and masked before export, cleared at job end.",
+  options: AWS_OPTIONS,
+  outputs: AWS_OUTPUTS,
+  parse: parseAwsSettings,
+  exchange: (settings, context) => exchangeAws(settings, context, sdkSts(settings.region, settings.endpoint)),
+};
