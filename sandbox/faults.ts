@@ -9,6 +9,8 @@ export interface Fault {
   /** The service's error code, e.g. `Throttling`, `AccessDenied`. */
   readonly code?: string;
   readonly message?: string;
+  /** A raw body to serve instead of the service's error format (a proxy's HTML page, truncated XML…). */
+  readonly body?: string;
 }
 
 /** Pending faults and call counts per endpoint name (e.g. `aws.AssumeRoleWithWebIdentity`). */

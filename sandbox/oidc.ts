@@ -136,6 +136,7 @@ export class OidcIssuer implements SandboxModule {
 
   async #token(request: SandboxRequest): Promise<SandboxResponse> {
     const fault = this.#faults.take('oidc.token');
+    if (fault?.body !== undefined) return { status: fault.status, body: fault.body };
     if (fault) return json(fault.status, { message: fault.message ?? 'injected failure' });
     if (request.headers.authorization !== `Bearer ${this.requestToken}`) {
       return json(401, { message: 'Bad credentials' });

@@ -81,9 +81,15 @@ export function maskedValues(stdout: string): string[] {
   );
 }
 
-/** What the runner would show for a step's stdout: commands consumed, masks applied. */
-export function runnerLog(stdout: string, masks: readonly string[]): string {
+/** What the runner would show for a step's stdout: commands consumed, masks applied, debug lines hidden. */
+export function runnerLog(stdout: string, masks: readonly string[], debug = false): string {
   let log = stdout.replace(/^::add-mask::.*\n?/gm, '');
+  if (!debug) log = log.replace(/^::debug::.*\n?/gm, '');
+  log = log.replace(
+    /^::(debug|warning|error)::(.*)$/gm,
+    (_, kind: string, text: string) =>
+      `${kind[0]?.toUpperCase()}${kind.slice(1)}: ${text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')}`,
+  );
   for (const mask of [...masks].sort((a, b) => b.length - a.length)) log = log.split(mask).join('***');
   return log;
 }

@@ -76,10 +76,13 @@ export class KeylessError extends Error {
 
 /**
  * Removes anything shaped like a token from text that did not come from keyless (an SDK's or the OS's error
- * message): JWTs and every run of 24 or more base64/hex characters become `[redacted]`.
+ * message): every run of 24 or more base64/hex characters that mixes letters and digits becomes
+ * `[redacted]`. Host names (lower-case letters, digits, dots, hyphens) and plain words survive.
  */
 export function scrub(text: string): string {
-  return text.replace(/[A-Za-z0-9+/_=.-]{24,}/g, (run) => (/^[a-z0-9.-]+$/.test(run) ? run : '[redacted]'));
+  return text.replace(/[A-Za-z0-9+/_=.-]{24,}/g, (run) =>
+    /^[a-z0-9.-]+$/.test(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '[redacted]',
+  );
 }
 
 /** Wraps anything thrown into a KeylessError, scrubbing its message, which keyless did not write. */

@@ -19,6 +19,7 @@ interface Token {
 async function fetchToken(settings: AwsSettings, context: ExchangeContext): Promise<Token> {
   const value = await context.identity.getToken(settings.audience);
   const claims = decodeClaims(value);
+  context.log.debug(`OIDC token claims: ${JSON.stringify(claims)}`);
   context.log.info(
     `OIDC token from ${context.identity.description}: sub=${JSON.stringify(claims.sub)} ` +
       `aud=${JSON.stringify(settings.audience)} (${fingerprint(value)}).`,

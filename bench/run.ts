@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: the median time from process start to exported credentials for each action's main
+ * bundle against the sandbox, beside the median of a bare `node -e 0` measured in the same run, and the
+ * bundle sizes; each against its budget. A benchmark, not a test: it exits 1 when a budget is missed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { githubJobEnv } from '../sandbox/oidc.ts';
+import { DEMO_ROLE, type Sandbox, startSandbox } from '../sandbox/server.ts';
+import { BUNDLES } from '../scripts/build.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const SIZE_BUDGET = 1_000_000;
+
+/** Each benchmarked action: its bundle, its inputs, and its budget as a multiple of bare Node. */
+const CASES = [
+  {
+    name: 'aws main',
+    bundle: 'actions/aws/dist/main.cjs',
+    budget: 2.0,
+    inputs: (sandbox: Sandbox) => ({
+      'role-to-assume': DEMO_ROLE,
+      'aws-region': 'us-east-1',
+      'sts-endpoint': sandbox.stsEndpoint,
+    }),
+  },
+];
+
+function timed(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code === 0) resolve(ms);
+      else reject(new Error(`${args.join(' ')} exited ${code}`));
+    });
+  });
+}
+
+function jobEnv(sandbox: Sandbox, dir: string, inputs: Record<string, string>): NodeJS.ProcessEnv {
+  mkdirSync(join(dir, 'temp'), { recursive: true });
+  const files: Record<string, string> = {};
+  for (const name of ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE']) {
+    files[name] = join(dir, name);
+    writeFileSync(files[name], '');
+  }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    ...githubJobEnv(),
+    ...files,
+    RUNNER_TEMP: join(dir, 'temp'),
+    GITHUB_WORKSPACE: join(dir, 'workspace'),
+    ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.oidc.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.oidc.requestToken,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return env;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const sandbox = await startSandbox();
+const scratch = mkdtempSync(join(tmpdir(), 'keyless-bench-'));
+let missed = false;
+try {
+  console.log(
+    `keyless bench: ${RUNS} runs each, Node ${process.version}, medians of process start to exit\n`,
+  );
+  const samples: Record<string, number[]> = { 'node -e 0': [] };
+  for (const c of CASES) samples[c.name] = [];
+  for (let i = -2; i < RUNS; i++) {
+    const bare = await timed(['-e', '0'], { PATH: process.env.PATH });
+    if (i >= 0) samples['node -e 0']?.push(bare);
+    for (const c of CASES) {
+      const ms = await timed([c.bundle], jobEnv(sandbox, join(scratch, `${c.name}-${i}`), c.inputs(sandbox)));
+      if (i >= 0) samples[c.name]?.push(ms);
+    }
+  }
+  const bare = median(samples['node -e 0'] ?? []);
+  console.log(`${'node -e 0'.padEnd(12)} ${bare.toFixed(1).padStart(7)} ms`);
+  for (const c of CASES) {
+    const ms = median(samples[c.name] ?? []);
+    const ratio = ms / bare;
+    const ok = ratio <= c.budget;
+    missed ||= !ok;
+    console.log(
+      `${c.name.padEnd(12)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x bare Node  (budget ${c.budget.toFixed(1)}x: ${ok ? 'ok' : 'MISSED'})`,
+    );
+  }
+  console.log('');
+  for (const bundle of BUNDLES) {
+    const size = statSync(bundle.out).size;
+    const ok = size <= SIZE_BUDGET;
+    missed ||= !ok;
+    console.log(
+      `${bundle.out.padEnd(28)} ${(size / 1024).toFixed(1).padStart(7)} KiB  (budget ${SIZE_BUDGET / 1e6} MB: ${ok ? 'ok' : 'MISSED'})`,
+    );
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+  await sandbox.close();
+}
+if (missed) process.exitCode = 1;
