@@ -18,7 +18,7 @@ const SIZE_BUDGET = 1_000_000;
 const CASES = [
   {
     name: 'aws main',
-    bundle: 'actions/aws/dist/main.cjs',
+    bundle: process.env.BENCH_AWS_BUNDLE ?? 'actions/aws/dist/main.cjs',
     budget: 2.0,
     inputs: (sandbox: Sandbox) => ({
       'role-to-assume': DEMO_ROLE,

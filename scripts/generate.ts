@@ -2,7 +2,8 @@
  * Writes every file derived from the one option declaration: actions/<provider>/action.yml. A test
  * regenerates them in memory and fails when a committed file differs.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ProviderSpec } from '../src/providers/provider.ts';
 import { PROVIDERS } from '../src/providers/registry.ts';
@@ -37,9 +38,45 @@ export function actionYaml(provider: ProviderSpec<unknown>): string {
   return HEADER + stringify(manifest, { lineWidth: 0 });
 }
 
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The README's input and output tables of one provider. */
+export function readmeTables(provider: ProviderSpec<unknown>): string {
+  const inputs = provider.options.map(
+    (o) =>
+      `| \`${o.name}\` | ${o.required ? 'yes' : ''} | ${o.default ? `\`${o.default}\`` : ''} | ${cell(o.description)} |`,
+  );
+  const outputs = provider.outputs.map((o) => `| \`${o.name}\` | ${cell(o.description)} |`);
+  return [
+    '| input | required | default | description |',
+    '| --- | --- | --- | --- |',
+    ...inputs,
+    '',
+    '| output | description |',
+    '| --- | --- |',
+    ...outputs,
+  ].join('\n');
+}
+
+/** The README with every provider's generated tables put between its markers. */
+export function readme(current: string): string {
+  let text = current;
+  for (const [name, provider] of Object.entries(PROVIDERS)) {
+    const start = `<!-- generated:${name}:start -->`;
+    const end = `<!-- generated:${name}:end -->`;
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README.md lacks the markers ${start} … ${end}`);
+    text = `${text.slice(0, from + start.length)}\n${readmeTables(provider)}\n${text.slice(to)}`;
+  }
+  return text;
+}
+
 /** Every generated file: path → content. */
 export function generatedFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
+  const files: Record<string, string> = {
+    'README.md': readme(readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8')),
+  };
   for (const [name, provider] of Object.entries(PROVIDERS))
     files[`actions/${name}/action.yml`] = actionYaml(provider);
   return files;

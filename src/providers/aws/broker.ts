@@ -11,6 +11,14 @@ import type { AwsSettings } from './settings.ts';
 import type { CallerIdentity, SessionCredentials, StsWire } from './sts.ts';
 import { trustRemedy } from './trust.ts';
 
+/** Loads the STS wire client; called once the token request is under way. */
+export type WireLoader = () => Promise<StsWire>;
+
+interface Assumed {
+  readonly wire: StsWire;
+  readonly session: SessionCredentials;
+}
+
 interface Token {
   readonly value: string;
   readonly claims: Claims;
@@ -44,9 +52,9 @@ function explain(error: unknown, token: Token, settings: AwsSettings): unknown {
 async function assume(
   settings: AwsSettings,
   context: ExchangeContext,
-  wire: StsWire,
-): Promise<SessionCredentials> {
-  const call = (token: Token) =>
+  loadWire: WireLoader,
+): Promise<Assumed> {
+  const call = (wire: StsWire, token: Token) =>
     withRetry(
       () =>
         wire.assumeRoleWithWebIdentity({
@@ -63,13 +71,16 @@ async function assume(
     ).catch((error: unknown) => {
       throw explain(error, token, settings);
     });
-  const token = await fetchToken(settings, context);
+  // The SDK loads while the token request is in flight: on a runner that round trip is the slowest part.
+  const pending = fetchToken(settings, context);
+  const wire = await loadWire();
+  const token = await pending;
   try {
-    return await call(token);
+    return { wire, session: await call(wire, token) };
   } catch (error) {
     if (!(error instanceof KeylessError) || error.code !== 'ERR_TOKEN_EXPIRED') throw error;
     context.log.info('STS found the OIDC token expired; requesting a fresh one and trying once more.');
-    return call(await fetchToken(settings, context));
+    return { wire, session: await call(wire, await fetchToken(settings, context)) };
   }
 }
 
@@ -152,13 +163,13 @@ function credentialOf(
   };
 }
 
-/** Exchanges the job's OIDC token for a verified AWS session, e.g. `await exchangeAws(settings, context, wire)`. */
+/** Exchanges the job's OIDC token for a verified AWS session, e.g. `await exchangeAws(settings, context, load)`. */
 export async function exchangeAws(
   settings: AwsSettings,
   context: ExchangeContext,
-  wire: StsWire,
+  loadWire: WireLoader,
 ): Promise<Credential> {
-  const session = await assume(settings, context, wire);
+  const { wire, session } = await assume(settings, context, loadWire);
   if (session.expiration.getTime() <= Date.now()) {
     throw new KeylessError('ERR_BAD_RESPONSE', 'STS returned credentials that have already expired.', {
       facts: { expiration: session.expiration.toISOString() },

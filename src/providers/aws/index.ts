@@ -3,7 +3,6 @@ import type { Broker } from '../provider.ts';
 import { exchangeAws } from './broker.ts';
 import { AWS_OPTIONS, AWS_OUTPUTS } from './options.ts';
 import { type AwsSettings, parseAwsSettings } from './settings.ts';
-import { sdkSts } from './sts.ts';
 
 export const aws: Broker<AwsSettings> = {
   name: 'aws',
@@ -13,5 +12,11 @@ export const aws: Broker<AwsSettings> = {
   options: AWS_OPTIONS,
   outputs: AWS_OUTPUTS,
   parse: parseAwsSettings,
-  exchange: (settings, context) => exchangeAws(settings, context, sdkSts(settings.region, settings.endpoint)),
+  exchange: (settings, context) =>
+    exchangeAws(settings, context, async () => {
+      // Yield once so the token request reaches the wire before the SDK's synchronous initialisation.
+      await new Promise((resolve) => setImmediate(resolve));
+      const { sdkSts } = await import('./sts.ts');
+      return sdkSts(settings.region, settings.endpoint);
+    }),
 };

@@ -44,12 +44,24 @@ function badResponse(what: string): KeylessError {
   });
 }
 
-/** STS through @aws-sdk/client-sts, e.g. `sdkSts('us-east-1', undefined)` for the regional endpoint. */
+/**
+ * STS through @aws-sdk/client-sts, e.g. `sdkSts('us-east-1', undefined)` for the regional endpoint. One
+ * client serves both calls: AssumeRoleWithWebIdentity never asks for credentials, and GetCallerIdentity
+ * asks the provider below, which answers with the session it is proving.
+ */
 export function sdkSts(region: string, endpoint: URL | undefined): StsWire {
-  const base = { region, maxAttempts: 1, ...(endpoint ? { endpoint: endpoint.href } : {}) };
+  let proving: SessionCredentials | undefined;
+  const client = new STSClient({
+    region,
+    maxAttempts: 1,
+    ...(endpoint ? { endpoint: endpoint.href } : {}),
+    credentials: async () => {
+      if (!proving) throw new KeylessError('ERR_RUNNER', 'No session to sign GetCallerIdentity with.');
+      return proving;
+    },
+  });
   return {
     async assumeRoleWithWebIdentity(params) {
-      const client = new STSClient(base);
       const command = new AssumeRoleWithWebIdentityCommand({
         RoleArn: params.roleArn,
         RoleSessionName: params.sessionName,
@@ -73,7 +85,7 @@ export function sdkSts(region: string, endpoint: URL | undefined): StsWire {
       };
     },
     async getCallerIdentity(credentials) {
-      const client = new STSClient({ ...base, credentials });
+      proving = credentials;
       const reply = await client.send(new GetCallerIdentityCommand({})).catch((error: unknown) => {
         throw stsError(error, 'GetCallerIdentity');
       });
