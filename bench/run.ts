@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { githubJobEnv } from '../sandbox/oidc.ts';
 import { DEMO_ROLE, type Sandbox, startSandbox } from '../sandbox/server.ts';
+import { VAULT_AUDIENCE } from '../sandbox/vault/seed.ts';
 import { BUNDLES } from '../scripts/build.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
@@ -24,6 +25,17 @@ const CASES = [
       'role-to-assume': DEMO_ROLE,
       'aws-region': 'us-east-1',
       'sts-endpoint': sandbox.stsEndpoint,
+    }),
+  },
+  {
+    name: 'vault main',
+    bundle: 'actions/vault/dist/main.cjs',
+    budget: 2.0,
+    inputs: (sandbox: Sandbox) => ({
+      url: sandbox.vaultUrl,
+      role: 'ci-reader',
+      audience: VAULT_AUDIENCE,
+      secrets: 'secret/data/ci/app password | APP_PASSWORD ; database/creds/readonly * | DB_',
     }),
   },
 ];

@@ -1,68 +1,110 @@
 /**
- * `npm run demo`: the whole AWS lifecycle against the local sandbox, offline. It runs the committed
- * actions/aws bundles as a GitHub runner would, lets the AWS SDK use what was exported in a later step,
- * runs the post step, and scans everything for the secrets that were issued. Prints no secret.
+ * `npm run demo`: the whole lifecycle against the local sandbox, offline, for AWS and Vault. It runs the
+ * committed action bundles as a GitHub runner would, lets a later step use what was exported, runs the post
+ * step, shows what is still valid afterwards, and scans everything for the secrets that were issued.
  */
-
 import { encodings, findLeaks } from './leaks.ts';
-import { runAction, runnerLog } from './runner.ts';
-import { DEMO_ROLE, startSandbox } from './server.ts';
+import { type JobRun, runAction, runnerLog } from './runner.ts';
+import { DEMO_ROLE, type Sandbox, startSandbox } from './server.ts';
 import { runStep } from './steps.ts';
+import { VAULT_AUDIENCE } from './vault/seed.ts';
 
-const say = (stage: string, text: string) => console.log(`${stage.padEnd(10)} ${text}`);
+const say = (stage: string, text: string) => console.log(`  ${stage.padEnd(10)} ${text}`);
 const indent = (text: string) =>
   text
     .trimEnd()
     .split('\n')
-    .map((line) => `           | ${line}`)
+    .map((line) => `             | ${line}`)
     .join('\n');
+
+function showMain(run: JobRun, bundle: string): void {
+  say('main', `${bundle} exited ${run.main.code}; the job log shows:`);
+  console.log(indent(runnerLog(run.main.stdout, run.main.masks)));
+  if (run.main.code !== 0) throw new Error('the main step failed');
+  say('masked', `${run.main.masks.length} values registered with ::add-mask:: before anything was exported`);
+  say('exported', Object.keys(run.main.exported).join(', '));
+}
+
+async function aws(sandbox: Sandbox): Promise<JobRun> {
+  console.log('\nAWS: actions/aws (STS AssumeRoleWithWebIdentity)');
+  let who = '';
+  const run = await runAction(sandbox, {
+    action: 'aws',
+    inputs: { 'role-to-assume': DEMO_ROLE, 'aws-region': 'us-east-1', 'sts-endpoint': sandbox.stsEndpoint },
+    between: async (env) => {
+      const step = await runStep('aws-whoami.ts', { ...env, AWS_ENDPOINT_URL_STS: sandbox.stsEndpoint });
+      who = (JSON.parse(step.stdout) as { arn: string }).arn;
+    },
+  });
+  showMain(run, 'actions/aws/dist/main.cjs');
+  say('used', `a later step's AWS SDK called GetCallerIdentity with only those variables: ${who}`);
+  say('ended', `actions/aws/dist/post.cjs exited ${run.post?.code}: ${run.post?.stdout.trim()}`);
+  say(
+    '',
+    `STS sessions cannot be revoked one by one: this one is short-lived (${run.main.outputs['aws-expiration']})`,
+  );
+  return run;
+}
+
+async function vault(sandbox: Sandbox): Promise<JobRun> {
+  console.log('\nVault: actions/vault (JWT login, a KV secret, a dynamic database credential)');
+  let used = '';
+  const run = await runAction(sandbox, {
+    action: 'vault',
+    inputs: {
+      url: sandbox.vaultUrl,
+      role: 'ci-reader',
+      audience: VAULT_AUDIENCE,
+      secrets: 'secret/data/ci/app password | APP_PASSWORD ; database/creds/readonly * | DB_',
+    },
+    between: async (env) => {
+      const step = await runStep('vault-use.ts', {
+        ...env,
+        KEYLESS_CHECK: 'APP_PASSWORD,DB_USERNAME,DB_PASSWORD',
+      });
+      const { hashes } = JSON.parse(step.stdout) as { hashes: Record<string, string | null> };
+      used = Object.entries(hashes)
+        .map(([name, hash]) => `${name} (sha256 ${hash?.slice(0, 12)}…)`)
+        .join(', ');
+    },
+  });
+  showMain(run, 'actions/vault/dist/main.cjs');
+  say('used', `a later step read ${used}`);
+  say('ended', `actions/vault/dist/post.cjs exited ${run.post?.code}:`);
+  console.log(indent(runnerLog(run.post?.stdout ?? '', [])));
+  const [token = ''] = sandbox.vault.store.tokens.keys();
+  const [lease = ''] = sandbox.vault.store.leases.keys();
+  const lookup = await fetch(`${sandbox.vaultUrl}/v1/auth/token/lookup-self`, {
+    headers: { 'x-vault-token': token },
+  });
+  say(
+    'after',
+    `lookup-self with the job's token: HTTP ${lookup.status}; database lease alive: ${sandbox.vault.store.leaseAlive(lease)}`,
+  );
+  return run;
+}
 
 const sandbox = await startSandbox();
 try {
   console.log(
-    'keyless demo: the AWS lifecycle against the local sandbox (loopback only, no cloud account)\n',
+    'keyless demo: the credential lifecycle against the local sandbox (loopback only, no cloud account)',
   );
-  say('sandbox', `OIDC issuer ${sandbox.oidc.issuer}, STS ${sandbox.stsEndpoint}`);
-  const run = await runAction(sandbox, {
-    action: 'aws',
-    inputs: { 'role-to-assume': DEMO_ROLE, 'aws-region': 'us-east-1', 'sts-endpoint': sandbox.stsEndpoint },
-  });
-  say('main', `actions/aws/dist/main.cjs exited ${run.main.code}; the job log shows:`);
-  console.log(indent(runnerLog(run.main.stdout, run.main.masks)));
-  if (run.main.code !== 0) throw new Error('the main step failed');
-  say(
-    'minted',
-    `${sandbox.faults.calls('oidc.token')} OIDC token from the runner's ID-token endpoint (bearer-checked)`,
+  console.log(
+    `  sandbox    OIDC issuer ${sandbox.oidc.issuer}, STS ${sandbox.stsEndpoint}, Vault ${sandbox.vaultUrl}`,
   );
-  say(
-    'exchanged',
-    `AssumeRoleWithWebIdentity (JWT verified against the issuer's JWKS), then GetCallerIdentity signed with the new session`,
-  );
-  say('masked', `${run.main.masks.length} values registered with ::add-mask:: before anything was exported`);
-  say('exported', Object.keys(run.main.exported).join(', '));
-  const next = await runStep('aws-whoami.ts', { ...run.env, AWS_ENDPOINT_URL_STS: sandbox.stsEndpoint });
-  const who = JSON.parse(next.stdout) as { arn: string };
-  say('used', `a later step's AWS SDK called GetCallerIdentity with only those variables: ${who.arn}`);
-  say('ended', `actions/aws/dist/post.cjs exited ${run.post?.code}: ${run.post?.stdout.trim()}`);
-  say(
-    '',
-    `cleared ${Object.keys(run.post?.exported ?? {}).join(', ')}; STS sessions cannot be revoked one by one, so this one is kept short (${run.main.outputs['aws-expiration']})`,
-  );
+  const runs = [await aws(sandbox), await vault(sandbox)];
+  const sources: Record<string, string> = {};
+  for (const [i, run] of runs.entries()) {
+    sources[`main ${i}`] = run.main.stdout.replace(/^::add-mask::.*$/gm, '');
+    sources[`post ${i}`] = run.post?.stdout ?? '';
+  }
   const secrets = sandbox.ledger.secrets;
-  const found = findLeaks(
-    {
-      main: run.main.stdout.replace(/^::add-mask::.*$/gm, ''),
-      post: run.post?.stdout ?? '',
-      next: next.stdout,
-    },
-    secrets,
-  );
+  const found = findLeaks(sources, secrets);
   const forms = secrets.reduce((sum, secret) => sum + encodings(secret).length, 0);
-  say(
-    'leaks',
-    `searched the logs for ${secrets.length} issued secrets in ${forms} encoded forms: ${found.length === 0 ? 'none found' : found.join('; ')}`,
+  console.log(
+    `\nleak scan: ${secrets.length} issued secrets in ${forms} encoded forms searched in every log: ${found.length === 0 ? 'none found' : found.join('; ')}`,
   );
-  run.cleanup();
+  for (const run of runs) run.cleanup();
   if (found.length > 0) process.exitCode = 1;
 } catch (error) {
   console.error(`demo failed: ${(error as Error).message}`);

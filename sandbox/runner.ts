@@ -22,6 +22,8 @@ export interface ActionRun {
   readonly idToken?: boolean;
   /** False to stop after main. */
   readonly post?: boolean;
+  /** The job's later steps, run between main and post with the job's variables as they are then. */
+  readonly between?: (env: Readonly<Record<string, string>>) => Promise<void>;
   /** The repository root holding actions/ (the current directory by default). */
   readonly root?: string;
 }
@@ -46,6 +48,8 @@ export interface JobRun {
   /** The job's variables after main, as the next step sees them. */
   readonly env: Readonly<Record<string, string>>;
   readonly dirs: { readonly job: string; readonly workspace: string; readonly temp: string };
+  /** Runs the post step once more, as a re-run or a second cleanup would. */
+  rerunPost(): Promise<StepRun>;
   /** Deletes the job's directories. */
   cleanup(): void;
 }
@@ -173,10 +177,17 @@ export async function runAction(sandbox: Sandbox, run: ActionRun): Promise<JobRu
   };
   const main = await step('main', join(actionDir, manifest.runs.main), { ...jobEnv, ...inputs }, dirs);
   jobEnv = { ...jobEnv, ...main.exported };
-  let post: StepRun | undefined;
-  if (run.post !== false && manifest.runs.post) {
-    const state = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
-    post = await step('post', join(actionDir, manifest.runs.post), { ...jobEnv, ...inputs, ...state }, dirs);
-  }
-  return { main, post, env: jobEnv, dirs, cleanup: () => rmSync(job, { recursive: true, force: true }) };
+  const state = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
+  const postFile = join(actionDir, manifest.runs.post ?? 'missing-post');
+  const runPost = (name: string) => step(name, postFile, { ...jobEnv, ...inputs, ...state }, dirs);
+  await run.between?.(jobEnv);
+  const post = run.post !== false && manifest.runs.post ? await runPost('post') : undefined;
+  return {
+    main,
+    post,
+    env: jobEnv,
+    dirs,
+    rerunPost: () => runPost('post-again'),
+    cleanup: () => rmSync(job, { recursive: true, force: true }),
+  };
 }

@@ -9,6 +9,8 @@ import { type Fault, Faults } from './faults.ts';
 import { json, readBody, type SandboxModule, type SandboxResponse, write } from './http.ts';
 import { Ledger } from './ledger.ts';
 import { GITHUB_JOB, OidcIssuer } from './oidc.ts';
+import { seedVault } from './vault/seed.ts';
+import { SandboxVault } from './vault/server.ts';
 
 /** The demo role: trusts pushes of the sandbox's repository. */
 export const DEMO_ROLE = 'arn:aws:iam::111122223333:role/keyless-demo';
@@ -26,6 +28,9 @@ export interface Sandbox {
   readonly ledger: Ledger;
   /** The STS endpoint, for `sts-endpoint` or AWS_ENDPOINT_URL_STS. */
   readonly stsEndpoint: string;
+  readonly vault: SandboxVault;
+  /** The Vault address, for `url` or VAULT_ADDR. */
+  readonly vaultUrl: string;
   close(): Promise<void>;
 }
 
@@ -86,7 +91,9 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     subject: 'repo:keyless-dev/infrastructure:ref:refs/heads/main',
   });
   aws.addRole({ arn: PARTNER_ROLE, audience: 'sts.amazonaws.com', subject });
-  modules.push(oidc, aws);
+  const vault = new SandboxVault(ledger, faults);
+  seedVault(vault, oidc.issuer, ledger);
+  modules.push(oidc, aws, vault);
   return {
     origin,
     oidc,
@@ -94,6 +101,8 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     faults,
     ledger,
     stsEndpoint: `${origin}/aws`,
+    vault,
+    vaultUrl: `${origin}/vault`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -12,6 +12,8 @@ import { build, type Plugin } from 'esbuild';
 export const BUNDLES: readonly { readonly entry: string; readonly out: string }[] = [
   { entry: 'src/actions/aws/main.ts', out: 'actions/aws/dist/main.cjs' },
   { entry: 'src/actions/aws/post.ts', out: 'actions/aws/dist/post.cjs' },
+  { entry: 'src/actions/vault/main.ts', out: 'actions/vault/dist/main.cjs' },
+  { entry: 'src/actions/vault/post.ts', out: 'actions/vault/dist/post.cjs' },
 ];
 
 /**

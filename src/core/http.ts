@@ -3,7 +3,6 @@
  * a timeout, a size cap, and network failures reported as transient errors that name only the host.
  */
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { KeylessError } from './errors.ts';
 
 /** One request; `body` is sent as-is. */
@@ -13,6 +12,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs?: number;
+  /** PEM certificates to trust instead of the system's, for an https endpoint with a private CA. */
+  readonly ca?: string;
 }
 
 /** A response, its body read as UTF-8. */
@@ -27,13 +28,19 @@ export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
 
 const MAX_BODY = 1024 * 1024;
 
+/** node:https costs about 15 ms to load, so it is loaded on the first https request only. */
+async function transportFor(url: URL): Promise<typeof httpRequest> {
+  return url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+}
+
 /** The default client, e.g. `await send({ url: new URL('https://…'), method: 'POST', body })`. */
-export const send: HttpClient = (req) =>
-  new Promise((resolve, reject) => {
-    const transport = req.url.protocol === 'https:' ? httpsRequest : httpRequest;
+export const send: HttpClient = async (req) => {
+  const transport = await transportFor(req.url);
+  return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'user-agent': 'keyless', ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
-    const outgoing = transport(req.url, { method: req.method ?? 'GET', headers }, (incoming) => {
+    const options = { method: req.method ?? 'GET', headers, ...(req.ca ? { ca: req.ca } : {}) };
+    const outgoing = transport(req.url, options, (incoming) => {
       const chunks: Buffer[] = [];
       let size = 0;
       incoming.on('data', (chunk: Buffer) => {
@@ -54,6 +61,7 @@ export const send: HttpClient = (req) =>
     outgoing.on('error', (error) => reject(networkError(req.url, error)));
     outgoing.end(req.body);
   });
+};
 
 function networkError(url: URL, error: Error): KeylessError {
   const code = (error as NodeJS.ErrnoException).code ?? error.message;

@@ -1,6 +1,6 @@
 /**
- * The end step, shared by every front door: clear exactly the variables keyless set (only while they still
- * hold keyless's value), delete exactly the recorded files, and revoke what the provider can revoke.
+ * The end step, shared by every front door: revoke what the provider can revoke, clear exactly the variables
+ * keyless set (only while they still hold keyless's value), and delete exactly the recorded files.
  * It is idempotent and never throws: a failure to end something is a warning.
  */
 import { type Ending, valueFingerprint } from '../core/credential.ts';
@@ -42,6 +42,16 @@ export async function end(ending: Ending, target: EndTarget): Promise<EndReport>
   const cleared: string[] = [];
   const deleted: string[] = [];
   const failed: string[] = [];
+  // Revoke first: the revoker may need a file (the Vault token) that is deleted below.
+  if (ending.revoke && target.revoker) {
+    try {
+      await target.revoker.revoke(ending, target.log);
+    } catch (error) {
+      const why = error instanceof Error ? scrub(error.message) : 'unknown error';
+      target.log.warning(`Could not revoke the ${ending.provider} credential: ${why}`);
+      failed.push('revocation');
+    }
+  }
   for (const [name, fingerprint] of Object.entries(ending.env)) {
     const current = target.env[name];
     if (current === undefined || current === '' || valueFingerprint(current) !== fingerprint) continue;
@@ -52,15 +62,7 @@ export async function end(ending: Ending, target: EndTarget): Promise<EndReport>
     if (removeFile(path)) deleted.push(path);
     else failed.push(path);
   }
-  for (const path of failed) target.log.warning(`Could not delete ${path}; delete it by hand.`);
-  if (ending.revoke && target.revoker) {
-    try {
-      await target.revoker.revoke(ending, target.log);
-    } catch (error) {
-      const why = error instanceof Error ? scrub(error.message) : 'unknown error';
-      target.log.warning(`Could not revoke the ${ending.provider} credential: ${why}`);
-      failed.push('revocation');
-    }
-  }
+  for (const path of failed.filter((item) => item !== 'revocation'))
+    target.log.warning(`Could not delete ${path}; delete it by hand.`);
   return { cleared, deleted, failed };
 }

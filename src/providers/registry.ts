@@ -4,8 +4,10 @@
  */
 import { aws } from './aws/index.ts';
 import type { Broker } from './provider.ts';
+import { vault } from './vault/index.ts';
 
 /** The providers keyless ships, keyed by the name users type (`keyless aws`, `actions/aws`). */
 export const PROVIDERS: Readonly<Record<string, Broker<unknown>>> = {
   aws: aws as Broker<unknown>,
+  vault: vault as Broker<unknown>,
 };

@@ -45,7 +45,15 @@ function expectFailedClosed(run: JobRun): string {
 
 describe('actions/aws', () => {
   it('hands a proved session to the next step, masked, and clears it at the end', async () => {
-    const run = await job();
+    let nextStep = { code: null as number | null, stdout: '', stderr: '' };
+    const run = await job(
+      {},
+      {
+        between: async (env) => {
+          nextStep = await runStep('aws-whoami.ts', { ...env, AWS_ENDPOINT_URL_STS: sandbox().stsEndpoint });
+        },
+      },
+    );
     expect(run.main.code).toBe(0);
     expect(Object.keys(run.main.exported).sort()).toEqual([
       'AWS_ACCESS_KEY_ID',
@@ -64,15 +72,15 @@ describe('actions/aws', () => {
     expect(lifetime).toBeGreaterThan(3500_000);
     expect(lifetime).toBeLessThanOrEqual(3600_000);
     expect(run.main.outputs).not.toHaveProperty('aws-access-key-id');
+    // One token, one exchange, one proof by keyless, and one GetCallerIdentity by the next step's SDK.
     expect([
       calls('oidc.token'),
       calls('aws.AssumeRoleWithWebIdentity'),
       calls('aws.GetCallerIdentity'),
-    ]).toEqual([1, 1, 1]);
+    ]).toEqual([1, 1, 2]);
 
-    const next = await runStep('aws-whoami.ts', { ...run.env, AWS_ENDPOINT_URL_STS: sandbox().stsEndpoint });
-    expect(next.stderr).toBe('');
-    expect(JSON.parse(next.stdout)).toEqual({
+    expect(nextStep.stderr).toBe('');
+    expect(JSON.parse(nextStep.stdout)).toEqual({
       account: '111122223333',
       arn: 'arn:aws:sts::111122223333:assumed-role/keyless-demo/GitHubActions-16429043581-1',
     });
