@@ -218,6 +218,25 @@ describe('actions/vault', () => {
     expect(calls('vault.login')).toBe(3);
   });
 
+  it('retries reads that hit a lagging standby (412) or a rate limit (429)', async () => {
+    sandbox().faults.inject('vault.read', { status: 412, message: 'required index state not present' }, 1);
+    sandbox().faults.inject('vault.read', { status: 429, message: 'request path "kv1/ci/legacy": rate limit quota exceeded' }, 1);
+    const run = await job({ secrets: 'kv1/ci/legacy api_key' });
+    expect(run.main.code).toBe(0);
+    expect(calls('vault.read')).toBe(3);
+  });
+
+  it('warns, and never fails the job, when revocation keeps failing at the end', async () => {
+    sandbox().faults.inject('vault.revoke', { status: 500, message: 'internal error' }, 5);
+    const run = await job({ secrets: 'kv1/ci/legacy api_key' });
+    expect(run.main.code).toBe(0);
+    expect(run.post?.code).toBe(0);
+    expect(run.post?.stdout).toMatch(/^::warning::Could not revoke the vault credential/m);
+    expect(calls('vault.revoke')).toBe(3);
+    expect(readdirSync(run.dirs.temp)).toEqual([]);
+    expect(leaks(run, sandbox(), { allowOutputs: true })).toEqual([]);
+  });
+
   it('does not retry a 403 login', async () => {
     sandbox().faults.inject('vault.login', { status: 403, message: 'permission denied' }, 1);
     expectFailedClosed(await job());
