@@ -14,8 +14,10 @@ export interface CiContext {
   readonly sessionName: string;
   /** The checked-out sources, which no secret file may enter. */
   readonly workspace: string | undefined;
-  /** A private temporary directory outside the workspace (`RUNNER_TEMP` on GitHub). */
+  /** A private temporary directory outside the workspace (`RUNNER_TEMP` on GitHub, `WORKSPACE_TMP` on Jenkins). */
   readonly tempDir: string;
+  /** The longest lifetime a credential may have: what is left of the job's timeout (GitLab), if known. */
+  readonly maxLifetimeSeconds: number | undefined;
 }
 
 function sessionName(system: CiSystem, env: NodeJS.ProcessEnv): string {
@@ -38,10 +40,20 @@ function detectSystem(env: NodeJS.ProcessEnv): CiSystem {
   return 'local';
 }
 
+/** What is left of a GitLab job's timeout (`CI_JOB_TIMEOUT` seconds from `CI_JOB_STARTED_AT`). */
+function timeLeft(env: NodeJS.ProcessEnv, now: number): number | undefined {
+  const timeout = Number(env.CI_JOB_TIMEOUT);
+  const started = Date.parse(env.CI_JOB_STARTED_AT ?? '');
+  if (!(timeout > 0) || Number.isNaN(started)) return undefined;
+  return Math.max(0, Math.floor((started + timeout * 1000 - now) / 1000));
+}
+
 /** Reads the CI context from an environment, e.g. `detectCi(process.env).sessionName`. */
-export function detectCi(env: NodeJS.ProcessEnv): CiContext {
+export function detectCi(env: NodeJS.ProcessEnv, now = Date.now()): CiContext {
   const system = detectSystem(env);
   const workspace = env.GITHUB_WORKSPACE || env.CI_PROJECT_DIR || env.WORKSPACE || undefined;
-  const tempDir = (system === 'github' && env.RUNNER_TEMP) || tmpdir();
-  return { system, sessionName: sessionName(system, env), workspace, tempDir };
+  const tempDir =
+    (system === 'github' && env.RUNNER_TEMP) || (system === 'jenkins' && env.WORKSPACE_TMP) || tmpdir();
+  const maxLifetimeSeconds = system === 'gitlab' ? timeLeft(env, now) : undefined;
+  return { system, sessionName: sessionName(system, env), workspace, tempDir, maxLifetimeSeconds };
 }

@@ -64,6 +64,18 @@ export class KeylessError extends Error {
     });
   }
 
+  /** The report on one line, for a CLI's stderr: message, code, facts, remedy. */
+  oneLine(): string {
+    const facts = Object.entries(this.facts).map(([key, value]) => `${key}: ${value}`);
+    return [
+      `${this.message} [${this.code}]`,
+      ...(facts.length ? [`(${facts.join('; ')})`] : []),
+      ...(this.remedy ? [`Fix: ${this.remedy}`] : []),
+    ]
+      .join(' ')
+      .replace(/[\r\n]+/g, ' ');
+  }
+
   /** The whole report: message, facts, remedy and the troubleshooting link, one item per line. */
   report(): string {
     const lines = [`${this.message} [${this.code}]`];

@@ -58,7 +58,8 @@ export function githubIdentity(env: NodeJS.ProcessEnv, options: GitHubIdentityOp
 
 async function requestToken(http: HttpClient, base: URL, bearer: string, audience: string): Promise<string> {
   const url = new URL(base);
-  url.searchParams.set('audience', audience);
+  // An empty audience asks for GitHub's default (`https://github.com/OWNER`); only `keyless doctor` does that.
+  if (audience) url.searchParams.set('audience', audience);
   const response = await http({
     url,
     headers: { authorization: `Bearer ${bearer}`, accept: 'application/json; api-version=2.0' },

@@ -4,6 +4,7 @@
  * source and a sink; none of them knows a provider's details.
  */
 import type { CiContext } from '../ci/context.ts';
+import type { Claims } from '../core/claims.ts';
 import type { Credential, Ending } from '../core/credential.ts';
 import type { SecretFiles } from '../core/files.ts';
 import type { IdentitySource } from '../identity/source.ts';
@@ -38,6 +39,10 @@ export interface ProviderSpec<Settings> {
 /** A provider that can exchange a token: `exchange()` → a credential, nothing exported yet. */
 export interface Broker<Settings> extends ProviderSpec<Settings> {
   exchange(settings: Settings, context: ExchangeContext): Promise<Credential>;
+  /** The audience the settings ask the token to carry. */
+  audience(settings: Settings): string;
+  /** For `keyless doctor`: what the cloud will match the claims against, and the configuration that admits them. */
+  explain?(settings: Settings, claims: Claims): readonly string[];
 }
 
 /** Ends what a provider issued, from the recorded Ending alone; loaded by post steps without the SDKs. */

@@ -220,7 +220,11 @@ describe('actions/vault', () => {
 
   it('retries reads that hit a lagging standby (412) or a rate limit (429)', async () => {
     sandbox().faults.inject('vault.read', { status: 412, message: 'required index state not present' }, 1);
-    sandbox().faults.inject('vault.read', { status: 429, message: 'request path "kv1/ci/legacy": rate limit quota exceeded' }, 1);
+    sandbox().faults.inject(
+      'vault.read',
+      { status: 429, message: 'request path "kv1/ci/legacy": rate limit quota exceeded' },
+      1,
+    );
     const run = await job({ secrets: 'kv1/ci/legacy api_key' });
     expect(run.main.code).toBe(0);
     expect(calls('vault.read')).toBe(3);

@@ -7,6 +7,7 @@ import type { Credential } from '../../core/credential.ts';
 import { KeylessError } from '../../core/errors.ts';
 import { withRetry } from '../../core/retry.ts';
 import type { ExchangeContext, Logger } from '../provider.ts';
+import { stsError } from './errors.ts';
 import type { AwsSettings } from './settings.ts';
 import type { CallerIdentity, SessionCredentials, StsWire } from './sts.ts';
 import { trustRemedy } from './trust.ts';
@@ -22,6 +23,46 @@ interface Assumed {
 interface Token {
   readonly value: string;
   readonly claims: Claims;
+}
+
+function badResponse(what: string): KeylessError {
+  return new KeylessError('ERR_BAD_RESPONSE', `STS answered without ${what}.`, {
+    remedy:
+      'Check that sts-endpoint points at AWS STS (or a faithful emulator), not a proxy or another service.',
+  });
+}
+
+/** One AssumeRoleWithWebIdentity call, its failure classified and its reply checked. */
+async function assumeOnce(wire: StsWire, settings: AwsSettings, token: string): Promise<SessionCredentials> {
+  const c = await wire
+    .assumeRoleWithWebIdentity({
+      roleArn: settings.roleArn,
+      sessionName: settings.sessionName,
+      webIdentityToken: token,
+      durationSeconds: settings.durationSeconds,
+      policy: settings.inlinePolicy,
+      policyArns: settings.managedPolicies,
+    })
+    .catch((error: unknown) => {
+      throw stsError(error, 'AssumeRoleWithWebIdentity');
+    });
+  if (!c.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration)
+    throw badResponse('complete credentials');
+  return {
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+    expiration: c.expiration,
+  };
+}
+
+/** One GetCallerIdentity call, its failure classified and its reply checked. */
+async function whoAmI(wire: StsWire, session: SessionCredentials): Promise<CallerIdentity> {
+  const who = await wire.getCallerIdentity(session).catch((error: unknown) => {
+    throw stsError(error, 'GetCallerIdentity');
+  });
+  if (!who.account || !who.arn) throw badResponse('an account and ARN');
+  return { account: who.account, arn: who.arn };
 }
 
 async function fetchToken(settings: AwsSettings, context: ExchangeContext): Promise<Token> {
@@ -56,15 +97,7 @@ async function assume(
 ): Promise<Assumed> {
   const call = (wire: StsWire, token: Token) =>
     withRetry(
-      () =>
-        wire.assumeRoleWithWebIdentity({
-          roleArn: settings.roleArn,
-          sessionName: settings.sessionName,
-          webIdentityToken: token.value,
-          durationSeconds: settings.durationSeconds,
-          policy: settings.inlinePolicy,
-          policyArns: settings.managedPolicies,
-        }),
+      () => assumeOnce(wire, settings, token.value),
       undefined,
       undefined,
       retrying(context.log, 'AssumeRoleWithWebIdentity'),
@@ -91,7 +124,7 @@ async function prove(
 ): Promise<CallerIdentity> {
   try {
     return await withRetry(
-      () => wire.getCallerIdentity(credentials),
+      () => whoAmI(wire, credentials),
       undefined,
       undefined,
       retrying(context.log, 'GetCallerIdentity'),

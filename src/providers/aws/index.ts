@@ -3,6 +3,7 @@ import type { Broker } from '../provider.ts';
 import { exchangeAws } from './broker.ts';
 import { AWS_OPTIONS, AWS_OUTPUTS } from './options.ts';
 import { type AwsSettings, parseAwsSettings } from './settings.ts';
+import { admittingStatement, providerHost } from './trust.ts';
 
 export const aws: Broker<AwsSettings> = {
   name: 'aws',
@@ -12,11 +13,19 @@ export const aws: Broker<AwsSettings> = {
   options: AWS_OPTIONS,
   outputs: AWS_OUTPUTS,
   parse: parseAwsSettings,
+  audience: (settings) => settings.audience,
+  explain: (settings, claims) => {
+    const host = providerHost(claims.iss);
+    return [
+      `STS matches the role's trust policy against ${host}:aud = ${JSON.stringify(claims.aud.join(','))} and ${host}:sub = ${JSON.stringify(claims.sub)}`,
+      `the statement that admits this job: ${admittingStatement(claims, settings.roleArn, settings.audience)}`,
+    ];
+  },
   exchange: (settings, context) =>
     exchangeAws(settings, context, async () => {
       // Yield once so the token request reaches the wire before the SDK's synchronous initialisation.
       await new Promise((resolve) => setImmediate(resolve));
       const { sdkSts } = await import('./sts.ts');
-      return sdkSts(settings.region, settings.endpoint);
+      return sdkSts(settings.region, settings.endpoint?.href);
     }),
 };

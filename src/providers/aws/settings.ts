@@ -109,6 +109,11 @@ function endpoint(raw: RawInputs, env: NodeJS.ProcessEnv): URL | undefined {
   return undefined;
 }
 
+/** Never longer than asked, nor than the job has left (STS's floor is 900 s). */
+function capped(asked: number, ci: CiContext): number {
+  return ci.maxLifetimeSeconds === undefined ? asked : Math.min(asked, Math.max(900, ci.maxLifetimeSeconds));
+}
+
 /** Parses the raw inputs, e.g. `parseAwsSettings(raw, process.env, detectCi(process.env))`. */
 export function parseAwsSettings(raw: RawInputs, env: NodeJS.ProcessEnv, ci: CiContext): AwsSettings {
   const sessionName = optional(raw, 'role-session-name');
@@ -139,7 +144,7 @@ export function parseAwsSettings(raw: RawInputs, env: NodeJS.ProcessEnv, ci: CiC
           'deploy-1234',
         )
       : sanitizeSessionName(ci.sessionName),
-    durationSeconds: integer(raw, 'role-duration-seconds', 900, 43200),
+    durationSeconds: capped(integer(raw, 'role-duration-seconds', 900, 43200), ci),
     audience: required(raw, 'audience', 'sts.amazonaws.com'),
     inlinePolicy: inlinePolicy(raw),
     managedPolicies: managedPolicies(raw),

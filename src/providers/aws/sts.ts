@@ -1,11 +1,10 @@
 /**
- * The wire layer for AWS STS, through the official SDK: AssumeRoleWithWebIdentity (unsigned) and
- * GetCallerIdentity (SigV4-signed with the new session). The SDK's own retries are off: keyless classifies
- * and retries every failure itself, so a final error costs exactly one call.
+ * The wire layer for AWS STS, through the official SDK and nothing else: AssumeRoleWithWebIdentity (unsigned)
+ * and GetCallerIdentity (SigV4-signed with the new session). The SDK's own retries are off: the broker
+ * classifies and retries every failure itself, so a final error costs exactly one call. This module imports
+ * only the SDK, so bundles can carry it as a unit compiled on first use.
  */
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { KeylessError } from '../../core/errors.ts';
-import { stsError } from './errors.ts';
 
 /** Temporary credentials of an assumed-role session. */
 export interface SessionCredentials {
@@ -31,66 +30,55 @@ export interface CallerIdentity {
   readonly arn: string;
 }
 
-/** The two STS calls keyless makes; injectable for tests of the layers above. */
+/** STS's replies as the SDK parsed them; a field may be missing when the reply was not STS's. */
 export interface StsWire {
-  assumeRoleWithWebIdentity(params: AssumeParams): Promise<SessionCredentials>;
-  getCallerIdentity(credentials: SessionCredentials): Promise<CallerIdentity>;
-}
-
-function badResponse(what: string): KeylessError {
-  return new KeylessError('ERR_BAD_RESPONSE', `STS answered without ${what}.`, {
-    remedy:
-      'Check that sts-endpoint points at AWS STS (or a faithful emulator), not a proxy or another service.',
-  });
+  assumeRoleWithWebIdentity(params: AssumeParams): Promise<Partial<SessionCredentials>>;
+  getCallerIdentity(credentials: SessionCredentials): Promise<Partial<CallerIdentity>>;
 }
 
 /**
  * STS through @aws-sdk/client-sts, e.g. `sdkSts('us-east-1', undefined)` for the regional endpoint. One
  * client serves both calls: AssumeRoleWithWebIdentity never asks for credentials, and GetCallerIdentity
- * asks the provider below, which answers with the session it is proving.
+ * asks the provider below, which answers with the session it is proving. Failures are the SDK's own errors.
  */
-export function sdkSts(region: string, endpoint: URL | undefined): StsWire {
+export function sdkSts(region: string, endpoint: string | undefined): StsWire {
   let proving: SessionCredentials | undefined;
   const client = new STSClient({
     region,
     maxAttempts: 1,
-    ...(endpoint ? { endpoint: endpoint.href } : {}),
+    ...(endpoint ? { endpoint } : {}),
     credentials: async () => {
-      if (!proving) throw new KeylessError('ERR_RUNNER', 'No session to sign GetCallerIdentity with.');
+      if (!proving) throw new Error('no session to sign GetCallerIdentity with');
       return proving;
     },
   });
   return {
     async assumeRoleWithWebIdentity(params) {
-      const command = new AssumeRoleWithWebIdentityCommand({
-        RoleArn: params.roleArn,
-        RoleSessionName: params.sessionName,
-        WebIdentityToken: params.webIdentityToken,
-        DurationSeconds: params.durationSeconds,
-        ...(params.policy ? { Policy: params.policy } : {}),
-        ...(params.policyArns.length ? { PolicyArns: params.policyArns.map((arn) => ({ arn })) } : {}),
-      });
-      const reply = await client.send(command).catch((error: unknown) => {
-        throw stsError(error, 'AssumeRoleWithWebIdentity');
-      });
+      const reply = await client.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: params.roleArn,
+          RoleSessionName: params.sessionName,
+          WebIdentityToken: params.webIdentityToken,
+          DurationSeconds: params.durationSeconds,
+          ...(params.policy ? { Policy: params.policy } : {}),
+          ...(params.policyArns.length ? { PolicyArns: params.policyArns.map((arn) => ({ arn })) } : {}),
+        }),
+      );
       const c = reply.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date)) {
-        throw badResponse('complete credentials');
-      }
       return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
+        ...(c?.AccessKeyId ? { accessKeyId: c.AccessKeyId } : {}),
+        ...(c?.SecretAccessKey ? { secretAccessKey: c.SecretAccessKey } : {}),
+        ...(c?.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c?.Expiration instanceof Date ? { expiration: c.Expiration } : {}),
       };
     },
     async getCallerIdentity(credentials) {
       proving = credentials;
-      const reply = await client.send(new GetCallerIdentityCommand({})).catch((error: unknown) => {
-        throw stsError(error, 'GetCallerIdentity');
-      });
-      if (!reply.Account || !reply.Arn) throw badResponse('an account and ARN');
-      return { account: reply.Account, arn: reply.Arn };
+      const reply = await client.send(new GetCallerIdentityCommand({}));
+      return {
+        ...(reply.Account ? { account: reply.Account } : {}),
+        ...(reply.Arn ? { arn: reply.Arn } : {}),
+      };
     },
   };
 }

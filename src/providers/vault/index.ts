@@ -2,6 +2,7 @@
 import type { Broker } from '../provider.ts';
 import { exchangeVault } from './broker.ts';
 import { vaultClient } from './client.ts';
+import { admittingRole } from './explain.ts';
 import { VAULT_OPTIONS, VAULT_OUTPUTS } from './options.ts';
 import { parseVaultSettings, type VaultSettings } from './settings.ts';
 
@@ -13,6 +14,11 @@ export const vault: Broker<VaultSettings> = {
   options: VAULT_OPTIONS,
   outputs: VAULT_OUTPUTS,
   parse: parseVaultSettings,
+  audience: (settings) => settings.audience,
+  explain: (settings, claims) => [
+    `Vault matches role ${JSON.stringify(settings.role ?? '(default)')} at auth/${settings.mount}: bound_audiences against aud, bound_claims against sub = ${JSON.stringify(claims.sub)}`,
+    `the role that admits this job: ${admittingRole(claims, settings)}`,
+  ],
   exchange: (settings, context) =>
     exchangeVault(
       settings,
