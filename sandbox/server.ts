@@ -16,6 +16,10 @@ import { SandboxVault } from './vault/server.ts';
 export const DEMO_ROLE = 'arn:aws:iam::111122223333:role/keyless-demo';
 /** A role whose trust policy admits another repository only. */
 export const LOCKED_ROLE = 'arn:aws:iam::111122223333:role/keyless-locked';
+/** A role that trusts the Jenkins job `deploy` (a Jenkins OIDC token's sub is the job URL). */
+export const JENKINS_ROLE = 'arn:aws:iam::111122223333:role/keyless-jenkins';
+/** The sub of the sandbox's Jenkins job, as the OIDC Provider plugin forms it. */
+export const JENKINS_SUB = 'https://jenkins.example.com/job/deploy/';
 /** A role in a second account, for allowed-account-ids. */
 export const PARTNER_ROLE = 'arn:aws:iam::444455556666:role/keyless-partner';
 
@@ -91,6 +95,7 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     subject: 'repo:keyless-dev/infrastructure:ref:refs/heads/main',
   });
   aws.addRole({ arn: PARTNER_ROLE, audience: 'sts.amazonaws.com', subject });
+  aws.addRole({ arn: JENKINS_ROLE, audience: 'sts.amazonaws.com', subject: JENKINS_SUB });
   const vault = new SandboxVault(ledger, faults);
   seedVault(vault, oidc.issuer, ledger);
   modules.push(oidc, aws, vault);

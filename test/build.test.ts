@@ -44,13 +44,21 @@ describe('the committed bundles', () => {
     const file = join(dir, 'bundle.cjs');
     copyFileSync(join(ROOT, out), file);
     const cli = out.startsWith('cli/');
-    const args = cli ? [file, 'vault', '--url', 'http://127.0.0.1:9/', '--audience', 'x', '--format', 'json'] : [file];
-    const result = spawnSync(process.execPath, args, { env: { PATH: process.env.PATH }, cwd: dir, encoding: 'utf8' });
+    const args = cli
+      ? [file, 'vault', '--url', 'http://127.0.0.1:9/', '--audience', 'x', '--format', 'json']
+      : [file];
+    const result = spawnSync(process.execPath, args, {
+      env: { PATH: process.env.PATH },
+      cwd: dir,
+      encoding: 'utf8',
+    });
     if (cli) {
       // Runs, reaches the token lookup and reports the missing token on one line: every module loaded.
       expect(result.status).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/^keyless: No OIDC token was handed to keyless\. \[ERR_OIDC_PERMISSION\] Fix: .*\n$/);
+      expect(result.stderr).toMatch(
+        /^keyless: No OIDC token was handed to keyless\. \[ERR_OIDC_PERMISSION\] Fix: .*\n$/,
+      );
     } else if (out.endsWith('main.cjs')) {
       expect(result.stderr).toBe('');
       expect(result.status).toBe(1);

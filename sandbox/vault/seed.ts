@@ -22,6 +22,7 @@ export function seedVault(vault: SandboxVault, issuer: string, ledger: Ledger): 
   vault.addRole('ci-reader', reader);
   vault.addRole('ci-batch', { ...reader, tokenType: 'batch' });
   vault.addRole('ci-locked', { ...reader, boundClaims: { sub: 'repo:keyless-dev/infrastructure:*' } });
+  vault.addRole('jenkins-reader', { ...reader, boundClaims: { sub: 'https://jenkins.example.com/job/*' } });
   vault.store.policies.set('ci-read', ['secret/data/ci/*', 'kv1/ci/*', 'database/creds/*']);
   const secret = (bytes = 18) => ledger.issue(`${randomBytes(bytes).toString('base64url')}9z`);
   const pem = ledger.issue(

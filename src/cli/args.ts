@@ -31,10 +31,33 @@ function usage(message: string, remedy: string): KeylessError {
   return new KeylessError('ERR_INPUT_INVALID', message, { remedy });
 }
 
+/** Levenshtein distance, for suggesting the flag that was meant. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next.push(
+        Math.min(
+          (row[j] ?? 0) + 1,
+          (next[j - 1] ?? 0) + 1,
+          (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        ),
+      );
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The known flag closest to `name`: one it begins, else the fewest edits away. */
 function closest(name: string, known: readonly string[]): string {
-  const score = (a: string, b: string) =>
-    [...a].filter((c, i) => b[i] === c).length - Math.abs(a.length - b.length);
-  return [...known].sort((a, b) => score(name, b) - score(name, a))[0] ?? '';
+  const prefixed = known.find((flag) => flag.startsWith(name));
+  if (prefixed) return prefixed;
+  // Compare with the whole flag and with its trailing words: `regoin` is close to aws-`region`.
+  const score = (flag: string) =>
+    Math.min(...flag.split('-').map((_, i, words) => distance(name, words.slice(i).join('-'))));
+  return [...known].sort((a, b) => score(a) - score(b))[0] ?? '';
 }
 
 /** Splits `--name value` and `--name=value` pairs; booleans may stand alone. */
