@@ -20,6 +20,10 @@ export const LOCKED_ROLE = 'arn:aws:iam::111122223333:role/keyless-locked';
 export const JENKINS_ROLE = 'arn:aws:iam::111122223333:role/keyless-jenkins';
 /** The sub of the sandbox's Jenkins job, as the OIDC Provider plugin forms it. */
 export const JENKINS_SUB = 'https://jenkins.example.com/job/deploy/';
+/** A role that trusts the GitLab project keyless-dev/deploy (a GitLab ID token's sub names the project and ref). */
+export const GITLAB_ROLE = 'arn:aws:iam::111122223333:role/keyless-gitlab';
+/** The sub of the sandbox's GitLab job, as GitLab forms it by default. */
+export const GITLAB_SUB = 'project_path:keyless-dev/deploy:ref_type:branch:ref:main';
 /** A role in a second account, for allowed-account-ids. */
 export const PARTNER_ROLE = 'arn:aws:iam::444455556666:role/keyless-partner';
 
@@ -96,6 +100,11 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
   });
   aws.addRole({ arn: PARTNER_ROLE, audience: 'sts.amazonaws.com', subject });
   aws.addRole({ arn: JENKINS_ROLE, audience: 'sts.amazonaws.com', subject: JENKINS_SUB });
+  aws.addRole({
+    arn: GITLAB_ROLE,
+    audience: 'sts.amazonaws.com',
+    subject: 'project_path:keyless-dev/deploy:ref_type:branch:ref:*',
+  });
   const vault = new SandboxVault(ledger, faults);
   seedVault(vault, oidc.issuer, ledger);
   modules.push(oidc, aws, vault);

@@ -21,4 +21,13 @@ describe('docs', () => {
     const ci = read('.ci/run').split('\n');
     expect(ci).toContain('npm ci && npm test');
   });
+
+  it('keeps the GitLab component self-contained, with a template for every provider', async () => {
+    const { PROVIDERS } = await import('../src/providers/registry.ts');
+    for (const name of Object.keys(PROVIDERS))
+      expect(read(`gitlab-component/templates/${name}.yml`)).toContain(`.keyless-${name}:`);
+    expect(read('gitlab-component/README.md')).toContain('!reference [.keyless-aws, before_script]');
+    expect(read('gitlab-component/README.md')).toContain('CI_DEBUG_TRACE');
+    expect(read('gitlab-component/.gitlab-ci.yml')).toContain('$CI_COMMIT_TAG');
+  });
 });

@@ -23,6 +23,10 @@ export function seedVault(vault: SandboxVault, issuer: string, ledger: Ledger): 
   vault.addRole('ci-batch', { ...reader, tokenType: 'batch' });
   vault.addRole('ci-locked', { ...reader, boundClaims: { sub: 'repo:keyless-dev/infrastructure:*' } });
   vault.addRole('jenkins-reader', { ...reader, boundClaims: { sub: 'https://jenkins.example.com/job/*' } });
+  vault.addRole('gitlab-reader', {
+    ...reader,
+    boundClaims: { sub: 'project_path:keyless-dev/deploy:*', ref_protected: 'true' },
+  });
   vault.store.policies.set('ci-read', ['secret/data/ci/*', 'kv1/ci/*', 'database/creds/*']);
   const secret = (bytes = 18) => ledger.issue(`${randomBytes(bytes).toString('base64url')}9z`);
   const pem = ledger.issue(

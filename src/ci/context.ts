@@ -35,7 +35,8 @@ function sessionName(system: CiSystem, env: NodeJS.ProcessEnv): string {
 
 function detectSystem(env: NodeJS.ProcessEnv): CiSystem {
   if (env.GITHUB_ACTIONS === 'true') return 'github';
-  if (env.GITLAB_CI === 'true') return 'gitlab';
+  // GitLab sets GITLAB_CI=true; gitlab-ci-local sets it to false but gives the job GitLab's variables.
+  if (env.GITLAB_CI === 'true' || (env.CI_JOB_ID && env.CI_SERVER_URL)) return 'gitlab';
   if (env.JENKINS_URL || env.JENKINS_HOME) return 'jenkins';
   return 'local';
 }

@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly type: 'string' | 'boolean' | 'number';
   /** The only values allowed, when the set is closed. */
   readonly options?: readonly string[];
+  /** A regular expression (RE2 syntax, no delimiters) the value must match, for GitLab's `spec: inputs`. */
+  readonly pattern?: string;
 }
 
 /** One step output. */

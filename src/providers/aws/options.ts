@@ -7,8 +7,15 @@ export const AWS_OPTIONS: readonly OptionSpec[] = [
     description: 'The ARN of the IAM role to assume, e.g. arn:aws:iam::123456789012:role/deploy.',
     required: true,
     type: 'string',
+    pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$',
   },
-  { name: 'aws-region', description: 'The AWS region, e.g. us-east-1.', required: true, type: 'string' },
+  {
+    name: 'aws-region',
+    description: 'The AWS region, e.g. us-east-1.',
+    required: true,
+    type: 'string',
+    pattern: '^[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}$',
+  },
   {
     name: 'role-session-name',
     description:

@@ -22,7 +22,8 @@ export const VAULT_OPTIONS: readonly OptionSpec[] = [
   { name: 'path', description: 'The mount path of the JWT auth method.', default: 'jwt', type: 'string' },
   {
     name: 'audience',
-    description: "The audience of the OIDC token: one of the role's bound_audiences (required).",
+    description: "The audience of the OIDC token: one of the role's bound_audiences.",
+    required: true,
     type: 'string',
   },
   {
