@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AZURE_CLIENT, AZURE_SUBSCRIPTION, AZURE_TENANT } from '../sandbox/azure/seed.ts';
 import { githubJobEnv } from '../sandbox/oidc.ts';
 import { DEMO_ROLE, type Sandbox, startSandbox } from '../sandbox/server.ts';
 import { VAULT_AUDIENCE } from '../sandbox/vault/seed.ts';
@@ -35,6 +36,12 @@ const vaultInputs = (sandbox: Sandbox) => ({
   audience: VAULT_AUDIENCE,
   secrets: 'secret/data/ci/app password | APP_PASSWORD ; database/creds/readonly * | DB_',
 });
+const azureInputs = () => ({
+  'client-id': AZURE_CLIENT,
+  'tenant-id': AZURE_TENANT,
+  'subscription-id': AZURE_SUBSCRIPTION,
+});
+
 /** The CLI given the same inputs as flags, writing JSON to a file (the token still comes from the runner). */
 const cli =
   (provider: string, inputs: (sandbox: Sandbox) => Record<string, string>) =>
@@ -60,6 +67,12 @@ const CASES: readonly Case[] = [
     args: () => ['actions/vault/dist/main.cjs'],
     inputs: vaultInputs,
     budget: { of: 'node -e 0', ratio: 2.0 },
+  },
+  {
+    name: 'azure main',
+    args: () => ['actions/azure/dist/main.cjs'],
+    inputs: azureInputs,
+    budget: { of: 'node -e 0', ratio: 2.5 },
   },
   {
     name: 'aws cli',
@@ -103,6 +116,8 @@ function jobEnv(sandbox: Sandbox, dir: string, inputs: Record<string, string>): 
     GITHUB_WORKSPACE: join(dir, 'workspace'),
     ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.oidc.requestUrl,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.oidc.requestToken,
+    AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+    NODE_EXTRA_CA_CERTS: sandbox.caFile,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   return env;

@@ -3,6 +3,8 @@
  * committed action bundles as a GitHub runner would, lets a later step use what was exported, runs the post
  * step, shows what is still valid afterwards, and scans everything for the secrets that were issued.
  */
+
+import { AZURE_CLIENT, AZURE_SUBSCRIPTION, AZURE_TENANT } from './azure/seed.ts';
 import { encodings, findLeaks } from './leaks.ts';
 import { type JobRun, runAction, runnerLog } from './runner.ts';
 import { DEMO_ROLE, type Sandbox, startSandbox } from './server.ts';
@@ -43,6 +45,28 @@ async function aws(sandbox: Sandbox): Promise<JobRun> {
     '',
     `STS sessions cannot be revoked one by one: this one is short-lived (${run.main.outputs['aws-expiration']})`,
   );
+  return run;
+}
+
+async function azure(sandbox: Sandbox): Promise<JobRun> {
+  console.log('\nAzure: actions/azure (Entra ID federated credential over TLS, no az CLI)');
+  let used = '';
+  const tls = { AZURE_AUTHORITY_HOST: sandbox.authorityHost, NODE_EXTRA_CA_CERTS: sandbox.caFile };
+  const run = await runAction(sandbox, {
+    action: 'azure',
+    env: tls,
+    inputs: { 'client-id': AZURE_CLIENT, 'tenant-id': AZURE_TENANT, 'subscription-id': AZURE_SUBSCRIPTION },
+    between: async (env) => {
+      const step = await runStep('azure-use.ts', { ...env, KEYLESS_ARM: sandbox.armEndpoint });
+      used = `HTTP ${(JSON.parse(step.stdout) as { status: number }).status}`;
+    },
+  });
+  showMain(run, 'actions/azure/dist/main.cjs');
+  say(
+    'used',
+    `a later step's WorkloadIdentityCredential read only those variables and got the subscription: ${used}`,
+  );
+  say('ended', `actions/azure/dist/post.cjs exited ${run.post?.code}: ${run.post?.stdout.trim()}`);
   return run;
 }
 
@@ -92,7 +116,7 @@ try {
   console.log(
     `  sandbox    OIDC issuer ${sandbox.oidc.issuer}, STS ${sandbox.stsEndpoint}, Vault ${sandbox.vaultUrl}`,
   );
-  const runs = [await aws(sandbox), await vault(sandbox)];
+  const runs = [await aws(sandbox), await azure(sandbox), await vault(sandbox)];
   const sources: Record<string, string> = {};
   for (const [i, run] of runs.entries()) {
     sources[`main ${i}`] = run.main.stdout.replace(/^::add-mask::.*$/gm, '');

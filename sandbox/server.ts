@@ -2,9 +2,16 @@
  * The local sandbox: one HTTP server on loopback that speaks each cloud's real wire protocol, started by
  * the demo, the tests and the benchmark. Each emulated service is one module under its own path prefix.
  */
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { AwsSts } from './aws/sts.ts';
+import { SandboxEntra } from './azure/entra.ts';
+import { seedEntra } from './azure/seed.ts';
 import { type Fault, Faults } from './faults.ts';
 import { json, readBody, type SandboxModule, type SandboxResponse, write } from './http.ts';
 import { Ledger } from './ledger.ts';
@@ -39,6 +46,13 @@ export interface Sandbox {
   readonly vault: SandboxVault;
   /** The Vault address, for `url` or VAULT_ADDR. */
   readonly vaultUrl: string;
+  readonly entra: SandboxEntra;
+  /** The Entra authority, over TLS: for AZURE_AUTHORITY_HOST. */
+  readonly authorityHost: string;
+  /** The management-API stand-in, over TLS. */
+  readonly armEndpoint: string;
+  /** The PEM file of the sandbox's CA, for NODE_EXTRA_CA_CERTS. */
+  readonly caFile: string;
   close(): Promise<void>;
 }
 
@@ -56,28 +70,25 @@ async function control(path: string, body: string, faults: Faults, url: URL): Pr
   return json(404, { message: 'unknown control endpoint' });
 }
 
-function listen(server: Server, port: number): Promise<string> {
+function listen(server: Server, port: number, scheme: string): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      resolve(`${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`),
     );
   });
 }
 
-/** Starts the sandbox on loopback, e.g. `const sandbox = await startSandbox(); … await sandbox.close()`. */
-export async function startSandbox(port = 0): Promise<Sandbox> {
-  const faults = new Faults();
-  const ledger = new Ledger();
-  const modules: SandboxModule[] = [];
-  const server = createServer(async (req, res) => {
+/** Routes requests to the modules mounted on one listener (and the control endpoints). */
+function router(modules: readonly SandboxModule[], faults: Faults) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(req);
       if (url.pathname.startsWith('/_sandbox/'))
         return write(res, await control(url.pathname.slice(9), body, faults, url));
       const module = modules.find(
-        (m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`),
+        (m) => m.prefix === '' || url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`),
       );
       if (!module) return write(res, json(404, { message: 'no such service' }));
       const path = url.pathname.slice(module.prefix.length) || '/';
@@ -85,9 +96,53 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     } catch (error) {
       write(res, json(500, { message: `sandbox error: ${(error as Error).message}` }));
     }
+  };
+}
+
+/** A CA and a server certificate for 127.0.0.1 and localhost, made afresh at every start. */
+async function certificates(): Promise<{ ca: string; key: string; cert: string }> {
+  const ca = await generate([{ name: 'commonName', value: 'keyless sandbox CA' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
   });
+  const server = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  });
+  return { ca: ca.cert, key: server.private, cert: server.cert };
+}
+
+/** Starts the sandbox on loopback, e.g. `const sandbox = await startSandbox(); … await sandbox.close()`. */
+export async function startSandbox(port = 0): Promise<Sandbox> {
+  const faults = new Faults();
+  const ledger = new Ledger();
+  const modules: SandboxModule[] = [];
+  const server = createServer(router(modules, faults));
   server.keepAliveTimeout = 1000;
-  const origin = await listen(server, port);
+  const origin = await listen(server, port, 'http');
+  const tlsModules: SandboxModule[] = [];
+  const pems = await certificates();
+  const tls = createTlsServer({ key: pems.key, cert: pems.cert }, router(tlsModules, faults));
+  tls.keepAliveTimeout = 1000;
+  const tlsOrigin = await listen(tls, 0, 'https');
+  const dir = mkdtempSync(join(tmpdir(), 'keyless-sandbox-'));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, pems.ca);
   const oidc = await OidcIssuer.create(origin, ledger, faults);
   const aws = new AwsSts(ledger, faults);
   aws.providers.push({ url: oidc.issuer, audiences: ['sts.amazonaws.com'] });
@@ -108,6 +163,9 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
   const vault = new SandboxVault(ledger, faults);
   seedVault(vault, oidc.issuer, ledger);
   modules.push(oidc, aws, vault);
+  const entra = new SandboxEntra(tlsOrigin, ledger, faults);
+  seedEntra(entra, oidc.issuer);
+  tlsModules.push(entra);
   return {
     origin,
     oidc,
@@ -117,10 +175,16 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     stsEndpoint: `${origin}/aws`,
     vault,
     vaultUrl: `${origin}/vault`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    entra,
+    authorityHost: tlsOrigin,
+    armEndpoint: `${tlsOrigin}/arm`,
+    caFile,
+    close: async () => {
+      for (const listener of [server, tls]) {
+        listener.closeAllConnections();
+        await new Promise<void>((resolve) => listener.close(() => resolve()));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -13,6 +13,8 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 export const BUNDLES: readonly { readonly entry: string; readonly out: string }[] = [
   { entry: 'src/actions/aws/main.ts', out: 'actions/aws/dist/main.cjs' },
   { entry: 'src/actions/aws/post.ts', out: 'actions/aws/dist/post.cjs' },
+  { entry: 'src/actions/azure/main.ts', out: 'actions/azure/dist/main.cjs' },
+  { entry: 'src/actions/azure/post.ts', out: 'actions/azure/dist/post.cjs' },
   { entry: 'src/actions/vault/main.ts', out: 'actions/vault/dist/main.cjs' },
   { entry: 'src/actions/vault/post.ts', out: 'actions/vault/dist/post.cjs' },
   { entry: 'src/cli/main.ts', out: 'cli/keyless.cjs' },
@@ -63,7 +65,7 @@ const COMMON = {
  * self-contained wire modules qualify: they may import packages, not keyless's own modules, whose classes
  * would otherwise exist twice.
  */
-const DEFERRED = /[\\/]src[\\/]providers[\\/]aws[\\/]sts\.ts$/;
+const DEFERRED = /[\\/]src[\\/]providers[\\/](aws[\\/]sts|azure[\\/]entra)\.ts$/;
 
 const deferred: Plugin = {
   name: 'deferred',
