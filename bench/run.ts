@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AZURE_CLIENT, AZURE_SUBSCRIPTION, AZURE_TENANT } from '../sandbox/azure/seed.ts';
+import { GCP_PROVIDER, GCP_SERVICE_ACCOUNT } from '../sandbox/gcp/seed.ts';
 import { githubJobEnv } from '../sandbox/oidc.ts';
 import { DEMO_ROLE, type Sandbox, startSandbox } from '../sandbox/server.ts';
 import { VAULT_AUDIENCE } from '../sandbox/vault/seed.ts';
@@ -69,6 +70,12 @@ const CASES: readonly Case[] = [
     budget: { of: 'node -e 0', ratio: 2.0 },
   },
   {
+    name: 'gcp main',
+    args: () => ['actions/gcp/dist/main.cjs'],
+    inputs: () => ({ 'workload-identity-provider': GCP_PROVIDER, 'service-account': GCP_SERVICE_ACCOUNT }),
+    budget: { of: 'node -e 0', ratio: 2.0 },
+  },
+  {
     name: 'azure main',
     args: () => ['actions/azure/dist/main.cjs'],
     inputs: azureInputs,
@@ -116,6 +123,7 @@ function jobEnv(sandbox: Sandbox, dir: string, inputs: Record<string, string>): 
     GITHUB_WORKSPACE: join(dir, 'workspace'),
     ACTIONS_ID_TOKEN_REQUEST_URL: sandbox.oidc.requestUrl,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: sandbox.oidc.requestToken,
+    ...sandbox.gcpEndpoints,
     AZURE_AUTHORITY_HOST: sandbox.authorityHost,
     NODE_EXTRA_CA_CERTS: sandbox.caFile,
   };

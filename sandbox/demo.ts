@@ -5,6 +5,7 @@
  */
 
 import { AZURE_CLIENT, AZURE_SUBSCRIPTION, AZURE_TENANT } from './azure/seed.ts';
+import { GCP_PROVIDER, GCP_SERVICE_ACCOUNT } from './gcp/seed.ts';
 import { encodings, findLeaks } from './leaks.ts';
 import { type JobRun, runAction, runnerLog } from './runner.ts';
 import { DEMO_ROLE, type Sandbox, startSandbox } from './server.ts';
@@ -70,6 +71,27 @@ async function azure(sandbox: Sandbox): Promise<JobRun> {
   return run;
 }
 
+async function gcp(sandbox: Sandbox): Promise<JobRun> {
+  console.log('\nGCP: actions/gcp (Workload Identity Federation, impersonating a service account)');
+  let used = '';
+  const run = await runAction(sandbox, {
+    action: 'gcp',
+    env: sandbox.gcpEndpoints,
+    inputs: { 'workload-identity-provider': GCP_PROVIDER, 'service-account': GCP_SERVICE_ACCOUNT },
+    between: async (env) => {
+      const step = await runStep('gcp-use.ts', { ...env, KEYLESS_GCS: `${sandbox.origin}/gcp/storage/v1` });
+      used = `HTTP ${(JSON.parse(step.stdout) as { status: number }).status}`;
+    },
+  });
+  showMain(run, 'actions/gcp/dist/main.cjs');
+  say(
+    'used',
+    `a later step's google-auth-library, given only GOOGLE_APPLICATION_CREDENTIALS, read a bucket: ${used}`,
+  );
+  say('ended', `actions/gcp/dist/post.cjs exited ${run.post?.code}: ${run.post?.stdout.trim()}`);
+  return run;
+}
+
 async function vault(sandbox: Sandbox): Promise<JobRun> {
   console.log('\nVault: actions/vault (JWT login, a KV secret, a dynamic database credential)');
   let used = '';
@@ -116,7 +138,7 @@ try {
   console.log(
     `  sandbox    OIDC issuer ${sandbox.oidc.issuer}, STS ${sandbox.stsEndpoint}, Vault ${sandbox.vaultUrl}`,
   );
-  const runs = [await aws(sandbox), await azure(sandbox), await vault(sandbox)];
+  const runs = [await aws(sandbox), await azure(sandbox), await gcp(sandbox), await vault(sandbox)];
   const sources: Record<string, string> = {};
   for (const [i, run] of runs.entries()) {
     sources[`main ${i}`] = run.main.stdout.replace(/^::add-mask::.*$/gm, '');

@@ -13,6 +13,8 @@ import { AwsSts } from './aws/sts.ts';
 import { SandboxEntra } from './azure/entra.ts';
 import { seedEntra } from './azure/seed.ts';
 import { type Fault, Faults } from './faults.ts';
+import { seedGcp } from './gcp/seed.ts';
+import { SandboxGcp } from './gcp/server.ts';
 import { json, readBody, type SandboxModule, type SandboxResponse, write } from './http.ts';
 import { Ledger } from './ledger.ts';
 import { GITHUB_JOB, OidcIssuer } from './oidc.ts';
@@ -53,6 +55,9 @@ export interface Sandbox {
   readonly armEndpoint: string;
   /** The PEM file of the sandbox's CA, for NODE_EXTRA_CA_CERTS. */
   readonly caFile: string;
+  readonly gcp: SandboxGcp;
+  /** GHA_ENDPOINT_OVERRIDE_sts and GHA_ENDPOINT_OVERRIDE_iamcredentials, pointing at the sandbox. */
+  readonly gcpEndpoints: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -162,7 +167,9 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
   });
   const vault = new SandboxVault(ledger, faults);
   seedVault(vault, oidc.issuer, ledger);
-  modules.push(oidc, aws, vault);
+  const gcp = new SandboxGcp(ledger, faults);
+  seedGcp(gcp, oidc.issuer);
+  modules.push(oidc, aws, vault, gcp);
   const entra = new SandboxEntra(tlsOrigin, ledger, faults);
   seedEntra(entra, oidc.issuer);
   tlsModules.push(entra);
@@ -179,6 +186,11 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     authorityHost: tlsOrigin,
     armEndpoint: `${tlsOrigin}/arm`,
     caFile,
+    gcp,
+    gcpEndpoints: {
+      GHA_ENDPOINT_OVERRIDE_sts: `${origin}/gcp/sts/v1`,
+      GHA_ENDPOINT_OVERRIDE_iamcredentials: `${origin}/gcp/iamcredentials/v1`,
+    },
     close: async () => {
       for (const listener of [server, tls]) {
         listener.closeAllConnections();

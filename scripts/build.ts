@@ -15,6 +15,8 @@ export const BUNDLES: readonly { readonly entry: string; readonly out: string }[
   { entry: 'src/actions/aws/post.ts', out: 'actions/aws/dist/post.cjs' },
   { entry: 'src/actions/azure/main.ts', out: 'actions/azure/dist/main.cjs' },
   { entry: 'src/actions/azure/post.ts', out: 'actions/azure/dist/post.cjs' },
+  { entry: 'src/actions/gcp/main.ts', out: 'actions/gcp/dist/main.cjs' },
+  { entry: 'src/actions/gcp/post.ts', out: 'actions/gcp/dist/post.cjs' },
   { entry: 'src/actions/vault/main.ts', out: 'actions/vault/dist/main.cjs' },
   { entry: 'src/actions/vault/post.ts', out: 'actions/vault/dist/post.cjs' },
   { entry: 'src/cli/main.ts', out: 'cli/keyless.cjs' },

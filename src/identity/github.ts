@@ -46,6 +46,11 @@ export function githubIdentity(env: NodeJS.ProcessEnv, options: GitHubIdentityOp
   const http = options.http ?? send;
   return {
     description: 'the GitHub ID-token endpoint',
+    externalSource: (audience) => {
+      const url = new URL(base);
+      url.searchParams.set('audience', audience);
+      return { url: url.href, headers: { Authorization: `Bearer ${bearer}` }, field: 'value' };
+    },
     getToken: (audience) =>
       withRetry(
         () => requestToken(http, base, bearer, audience),

@@ -24,6 +24,7 @@ export function envIdentity(name: string, env: NodeJS.ProcessEnv): IdentitySourc
 export function fileIdentity(path: string): IdentitySource {
   return {
     description: `the file ${path}`,
+    externalSource: () => ({ file: path }),
     getToken: async () => {
       let token: string;
       try {

@@ -4,6 +4,7 @@
  */
 import { aws } from './aws/index.ts';
 import { azure } from './azure/index.ts';
+import { gcp } from './gcp/index.ts';
 import type { Broker } from './provider.ts';
 import { vault } from './vault/index.ts';
 
@@ -11,5 +12,6 @@ import { vault } from './vault/index.ts';
 export const PROVIDERS: Readonly<Record<string, Broker<unknown>>> = {
   aws: aws as Broker<unknown>,
   azure: azure as Broker<unknown>,
+  gcp: gcp as Broker<unknown>,
   vault: vault as Broker<unknown>,
 };

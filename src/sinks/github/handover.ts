@@ -21,7 +21,7 @@ export function handOver(runner: Runner, credential: Credential): void {
 /** Wraps an identity source so every token it returns is masked before anyone else sees it. */
 export function maskingTokens(source: IdentitySource, runner: Runner): IdentitySource {
   return {
-    description: source.description,
+    ...source,
     getToken: async (audience) => {
       const token = await source.getToken(audience);
       runner.mask(token);

@@ -1,0 +1,3 @@
+import { runPost } from '../../front/github.ts';
+
+void runPost();
