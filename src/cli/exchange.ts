@@ -58,7 +58,13 @@ export async function exchangeCommand(args: CliArgs, env: NodeJS.ProcessEnv, log
     env,
     ci,
   );
-  const identity = cliIdentity(name, args, env);
+  // Every OIDC token fetched is redacted too: a command could print the token file Azure or GCP read.
+  const tokens: string[] = [];
+  const source = cliIdentity(name, args, env);
+  const identity = {
+    ...source,
+    getToken: async (audience: string) => tokens[tokens.push(await source.getToken(audience)) - 1] ?? '',
+  };
   if (env.CI_DEBUG_TRACE === 'true')
     log.warning('CI_DEBUG_TRACE is on: GitLab prints every variable of the job, credentials included.');
   const files = new SecretFiles(ci.tempDir, ci.workspace);
@@ -75,7 +81,10 @@ export async function exchangeCommand(args: CliArgs, env: NodeJS.ProcessEnv, log
   const ending = endingOf(credential);
   const revoker = REVOKERS[name];
   if (args.exec.length > 0) {
-    const code = await execWithCredentials(args.exec, { ...env, ...credential.env }, credential.secrets);
+    const code = await execWithCredentials(args.exec, { ...env, ...credential.env }, [
+      ...credential.secrets,
+      ...tokens,
+    ]);
     await end(ending, { env: {}, clear: noClear, log, ...(revoker ? { revoker } : {}) });
     return code;
   }
