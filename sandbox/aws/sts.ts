@@ -4,9 +4,10 @@
  * on sub; and SigV4-verified GetCallerIdentity for the sessions it issued.
  */
 import { randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { decodeJwt, errors } from 'jose';
 import type { Faults } from '../faults.ts';
 import { form, type SandboxModule, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { IssuerKeys } from '../jwks.ts';
 import type { Ledger } from '../ledger.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { esc, stsError, stsResult } from './xml.ts';
@@ -50,7 +51,7 @@ export class AwsSts implements SandboxModule {
   readonly roles = new Map<string, AwsRole>();
   readonly providers: AwsOidcProvider[] = [];
   readonly #sessions = new Map<string, Session>();
-  readonly #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  readonly #keys = new IssuerKeys();
   readonly #ledger: Ledger;
   readonly #faults: Faults;
 
@@ -122,16 +123,7 @@ export class AwsSts implements SandboxModule {
 
   async #verify(token: string, iss: string) {
     try {
-      let keys = this.#jwks.get(iss);
-      if (!keys) {
-        const discovery = (await (await fetch(`${iss}/.well-known/openid-configuration`)).json()) as {
-          jwks_uri: string;
-        };
-        keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
-        this.#jwks.set(iss, keys);
-      }
-      const { payload } = await jwtVerify(token, keys, { issuer: iss, algorithms: ['RS256'] });
-      return { claims: payload };
+      return { claims: await this.#keys.verify(token, iss, { issuer: iss }) };
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
         const exp = Number(decodeJwt(token).exp);

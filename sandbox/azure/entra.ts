@@ -5,9 +5,10 @@
  * Entra's real error bodies; and a management-API stand-in that accepts only live tokens it issued.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { decodeJwt, errors } from 'jose';
 import type { Faults } from '../faults.ts';
 import { form, json, type SandboxModule, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { IssuerKeys } from '../jwks.ts';
 import type { Ledger } from '../ledger.ts';
 
 /** A federated identity credential on an app registration. */
@@ -55,7 +56,7 @@ export class SandboxEntra implements SandboxModule {
   readonly apps = new Map<string, EntraApp>();
   readonly tenants = new Set<string>();
   readonly #tokens = new Map<string, AccessToken>();
-  readonly #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  readonly #keys = new IssuerKeys();
   readonly #origin: string;
   readonly #ledger: Ledger;
   readonly #faults: Faults;
@@ -165,15 +166,7 @@ export class SandboxEntra implements SandboxModule {
     }
     const issuer = claims.iss ?? '';
     try {
-      let keys = this.#jwks.get(issuer);
-      if (!keys) {
-        const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
-          jwks_uri: string;
-        };
-        keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
-        this.#jwks.set(issuer, keys);
-      }
-      await jwtVerify(assertion, keys, { algorithms: ['RS256'] });
+      await this.#keys.verify(assertion, issuer);
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
         const exp = new Date(Number(decodeJwt(assertion).exp) * 1000).toISOString();

@@ -5,9 +5,10 @@
  * principals; and a Cloud Storage stand-in that accepts only live tokens.
  */
 import { randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, errors, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, errors, generateKeyPair, SignJWT } from 'jose';
 import type { Faults } from '../faults.ts';
 import { form, json, type SandboxModule, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { IssuerKeys } from '../jwks.ts';
 import type { Ledger } from '../ledger.ts';
 
 /** A workload identity pool provider. */
@@ -37,7 +38,7 @@ export class SandboxGcp implements SandboxModule {
   /** Service account email → principals (`principal://…/subject/SUB`) holding roles/iam.workloadIdentityUser. */
   readonly bindings = new Map<string, string[]>();
   readonly #tokens = new Map<string, Token>();
-  readonly #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  readonly #keys = new IssuerKeys();
   readonly #ledger: Ledger;
   readonly #faults: Faults;
   #key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'] | undefined;
@@ -145,15 +146,7 @@ export class SandboxGcp implements SandboxModule {
       };
     }
     try {
-      let keys = this.#jwks.get(provider.issuer);
-      if (!keys) {
-        const discovery = (await (
-          await fetch(`${provider.issuer}/.well-known/openid-configuration`)
-        ).json()) as { jwks_uri: string };
-        keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
-        this.#jwks.set(provider.issuer, keys);
-      }
-      await jwtVerify(token, keys, { algorithms: ['RS256'], clockTolerance: 60 });
+      await this.#keys.verify(token, provider.issuer, { clockTolerance: 60 });
     } catch (error) {
       if (error instanceof errors.JWTExpired)
         return {

@@ -5,9 +5,10 @@
  * (which revokes the token's leases too); X-Vault-Namespace; 403 `permission denied` for dead tokens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
+import { decodeJwt, errors, type JWTPayload } from 'jose';
 import type { Faults } from '../faults.ts';
 import { json, type SandboxModule, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { IssuerKeys } from '../jwks.ts';
 import type { Ledger } from '../ledger.ts';
 import { globPattern, type VaultRole, VaultStore } from './store.ts';
 
@@ -34,7 +35,7 @@ export class SandboxVault implements SandboxModule {
   /** The JWT auth mounts (`path`) and the issuer each trusts. */
   readonly mounts = new Map<string, string>();
   readonly rootToken: string;
-  readonly #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  readonly #keys = new IssuerKeys();
   readonly #ledger: Ledger;
   readonly #faults: Faults;
 
@@ -109,15 +110,7 @@ export class SandboxVault implements SandboxModule {
 
   async #verify(jwt: string, issuer: string): Promise<JWTPayload | string> {
     try {
-      let keys = this.#jwks.get(issuer);
-      if (!keys) {
-        const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
-          jwks_uri: string;
-        };
-        keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
-        this.#jwks.set(issuer, keys);
-      }
-      const { payload } = await jwtVerify(jwt, keys, { algorithms: ['RS256'], clockTolerance: 150 });
+      const payload = await this.#keys.verify(jwt, issuer, { clockTolerance: 150 });
       if (payload.iss !== issuer) return 'error validating token: invalid issuer (iss) claim';
       return payload;
     } catch (error) {
