@@ -3,12 +3,12 @@
  * fresh GITHUB_ENV/OUTPUT/STATE files per step, the ID-token endpoint variables, main, then post with
  * the state main saved and the variables it exported.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { githubJobEnv } from './oidc.ts';
+import { runProcess } from './process.ts';
 import type { Sandbox } from './server.ts';
 
 /** How to run one action. */
@@ -31,6 +31,7 @@ export interface ActionRun {
 /** What one step did. */
 export interface StepRun {
   readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly exported: Readonly<Record<string, string>>;
@@ -98,26 +99,6 @@ export function runnerLog(stdout: string, masks: readonly string[], debug = fals
   return log;
 }
 
-function runNode(
-  file: string,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 async function step(
   name: string,
   file: string,
@@ -135,7 +116,10 @@ async function step(
     files[variable] = join(dirs.job, 'file_commands', `${variable.toLowerCase()}_${name}`);
     writeFileSync(files[variable], '');
   }
-  const result = await runNode(file, { ...env, ...files }, dirs.workspace);
+  const result = await runProcess(process.execPath, [file], {
+    env: { ...env, ...files },
+    cwd: dirs.workspace,
+  });
   const read = (variable: string) => parseFileCommands(readFileSync(files[variable] ?? '', 'utf8'));
   return {
     ...result,

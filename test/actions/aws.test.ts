@@ -2,12 +2,11 @@
  * The committed actions/aws bundles, run as a runner runs them against the sandbox; the official AWS SDK
  * then uses what was exported. Every test scans everything the job printed or wrote for issued secrets.
  */
-import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ActionRun, type JobRun, runAction, runnerLog } from '../../sandbox/runner.ts';
 import { DEMO_ROLE, LOCKED_ROLE, PARTNER_ROLE } from '../../sandbox/server.ts';
 import { runStep } from '../../sandbox/steps.ts';
-import { DEBUG_ENV, errors, leaks, useSandbox } from '../support/job.ts';
+import { DEBUG_ENV, expectFailedClosed, leaks, useSandbox } from '../support/job.ts';
 
 const sandbox = useSandbox();
 const runs: JobRun[] = [];
@@ -28,20 +27,6 @@ async function job(inputs: Record<string, string> = {}, options: Partial<ActionR
 
 const CREDENTIAL_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 const calls = (endpoint: string) => sandbox().faults.calls(endpoint);
-
-/** Asserts a failed main: one error annotation, exit 1, nothing exported or saved, no file left. */
-function expectFailedClosed(run: JobRun): string {
-  expect(run.main.code).toBe(1);
-  const reported = errors(run.main.stdout);
-  expect(reported).toHaveLength(1);
-  expect(run.main.exported).toEqual({});
-  expect(run.main.outputs).toEqual({});
-  expect(run.main.state).toEqual({});
-  expect(readdirSync(run.dirs.temp)).toEqual([]);
-  expect(readdirSync(run.dirs.workspace)).toEqual([]);
-  expect(leaks(run, sandbox())).toEqual([]);
-  return reported[0] ?? '';
-}
 
 describe('actions/aws', () => {
   it('hands a proved session to the next step, masked, and clears it at the end', async () => {
@@ -132,7 +117,7 @@ describe('actions/aws', () => {
 
   it('rejects a trust-policy mismatch after one attempt, showing the claims and the statement that admits the job', async () => {
     const run = await job({ 'role-to-assume': LOCKED_ROLE });
-    const error = expectFailedClosed(run);
+    const error = expectFailedClosed(run, sandbox());
     expect(calls('aws.AssumeRoleWithWebIdentity')).toBe(1);
     expect(error).toContain('[ERR_TRUST_REJECTED]');
     expect(error).toContain(`role: ${LOCKED_ROLE}`);
@@ -149,7 +134,7 @@ describe('actions/aws', () => {
 
   it('rejects a wrong audience after one attempt and says how to fix the provider', async () => {
     const run = await job({ audience: 'api://AzureADTokenExchange' });
-    const error = expectFailedClosed(run);
+    const error = expectFailedClosed(run, sandbox());
     expect(calls('aws.AssumeRoleWithWebIdentity')).toBe(1);
     expect(error).toContain('InvalidIdentityToken: Incorrect token audience');
     expect(error).toContain('token aud: "api://AzureADTokenExchange"');
@@ -184,7 +169,7 @@ describe('actions/aws', () => {
       status: 200,
       body: '<html>captive portal</html>',
     });
-    const error = expectFailedClosed(await job());
+    const error = expectFailedClosed(await job(), sandbox());
     expect(calls('aws.AssumeRoleWithWebIdentity')).toBe(1);
     expect(error).not.toContain('captive portal');
   });
@@ -206,14 +191,14 @@ describe('actions/aws', () => {
       { status: 400, code: 'ExpiredTokenException' },
       3,
     );
-    const error = expectFailedClosed(await job());
+    const error = expectFailedClosed(await job(), sandbox());
     expect([calls('oidc.token'), calls('aws.AssumeRoleWithWebIdentity')]).toEqual([2, 2]);
     expect(error).toContain('[ERR_TOKEN_EXPIRED]');
   });
 
   it('fails closed when the role is outside allowed-account-ids, and passes when it is inside', async () => {
     const denied = await job({ 'role-to-assume': PARTNER_ROLE, 'allowed-account-ids': '111122223333' });
-    expect(expectFailedClosed(denied)).toContain('[ERR_ACCOUNT_NOT_ALLOWED]');
+    expect(expectFailedClosed(denied, sandbox())).toContain('[ERR_ACCOUNT_NOT_ALLOWED]');
     const allowed = await job({
       'role-to-assume': PARTNER_ROLE,
       'allowed-account-ids': '111122223333, 444455556666',
@@ -224,13 +209,13 @@ describe('actions/aws', () => {
 
   it('fails closed when GetCallerIdentity cannot prove the new session', async () => {
     sandbox().faults.inject('aws.GetCallerIdentity', { status: 403, code: 'InvalidClientTokenId' });
-    const error = expectFailedClosed(await job());
+    const error = expectFailedClosed(await job(), sandbox());
     expect(error).toContain('[ERR_PROOF_FAILED]');
     expect(calls('aws.GetCallerIdentity')).toBe(1);
   });
 
   it('reports a missing id-token permission before any network call', async () => {
-    const error = expectFailedClosed(await job({}, { idToken: false }));
+    const error = expectFailedClosed(await job({}, { idToken: false }), sandbox());
     expect(error).toContain('[ERR_OIDC_PERMISSION]');
     expect(error).toContain('id-token: write');
     expect(calls('oidc.token')).toBe(0);
@@ -243,18 +228,18 @@ describe('actions/aws', () => {
     expect(calls('oidc.token')).toBe(3);
     sandbox().faults.reset();
     const refused = await job({}, { env: { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'expired-request-token' } });
-    expect(expectFailedClosed(refused)).toContain('HTTP 401');
+    expect(expectFailedClosed(refused, sandbox())).toContain('HTTP 401');
     expect(calls('oidc.token')).toBe(1);
   });
 
   it('refuses plain http to a non-loopback STS before requesting a token', async () => {
-    const error = expectFailedClosed(await job({ 'sts-endpoint': 'http://sts.example.com' }));
+    const error = expectFailedClosed(await job({ 'sts-endpoint': 'http://sts.example.com' }), sandbox());
     expect(error).toContain('[ERR_INSECURE_URL]');
     expect(calls('oidc.token')).toBe(0);
   });
 
   it('reports a duration over the role maximum with STS own message, after one attempt', async () => {
-    const error = expectFailedClosed(await job({ 'role-duration-seconds': '7200' }));
+    const error = expectFailedClosed(await job({ 'role-duration-seconds': '7200' }), sandbox());
     expect(error).toContain('exceeds the MaxSessionDuration');
     expect(calls('aws.AssumeRoleWithWebIdentity')).toBe(1);
   });

@@ -14,7 +14,7 @@ import {
 } from '../../sandbox/azure/seed.ts';
 import { type ActionRun, type JobRun, runAction } from '../../sandbox/runner.ts';
 import { runStep } from '../../sandbox/steps.ts';
-import { DEBUG_ENV, errors, leaks, useSandbox } from '../support/job.ts';
+import { DEBUG_ENV, errors, expectFailedClosed, leaks, useSandbox } from '../support/job.ts';
 
 const sandbox = useSandbox();
 const runs: JobRun[] = [];
@@ -45,17 +45,6 @@ async function job(inputs: Record<string, string> = {}, options: Partial<ActionR
 }
 
 const calls = () => sandbox().faults.calls('entra.token');
-
-function expectFailedClosed(run: JobRun): string {
-  expect(run.main.code).toBe(1);
-  const reported = errors(run.main.stdout);
-  expect(reported).toHaveLength(1);
-  expect(run.main.exported).toEqual({});
-  expect(run.main.state).toEqual({});
-  expect(readdirSync(run.dirs.temp)).toEqual([]);
-  expect(leaks(run, sandbox())).toEqual([]);
-  return reported[0] ?? '';
-}
 
 describe('actions/azure', () => {
   it('proves the federation, exports what the SDKs and Terraform read, and the real SDK uses it', async () => {
@@ -119,7 +108,7 @@ describe('actions/azure', () => {
   });
 
   it('shows the claims and the exact federated credential to create when the subject does not match, after one call', async () => {
-    const error = expectFailedClosed(await job({ 'client-id': AZURE_LOCKED_CLIENT }));
+    const error = expectFailedClosed(await job({ 'client-id': AZURE_LOCKED_CLIENT }), sandbox());
     expect(calls()).toBe(1);
     expect(error).toContain('[ERR_TRUST_REJECTED]');
     expect(error).toContain(
@@ -152,7 +141,7 @@ describe('actions/azure', () => {
       'ERR_REQUEST_REJECTED',
     ],
   ])('rejects %s without retrying', async (_name, inputs, message, code) => {
-    const error = expectFailedClosed(await job(inputs));
+    const error = expectFailedClosed(await job(inputs), sandbox());
     expect(error).toContain(message);
     expect(error).toContain(`[${code}]`);
     expect(calls()).toBeLessThanOrEqual(1);

@@ -14,7 +14,7 @@ import {
 } from '../../sandbox/gcp/seed.ts';
 import { type ActionRun, type JobRun, runAction } from '../../sandbox/runner.ts';
 import { runStep } from '../../sandbox/steps.ts';
-import { DEBUG_ENV, errors, leaks, useSandbox } from '../support/job.ts';
+import { DEBUG_ENV, errors, expectFailedClosed, leaks, useSandbox } from '../support/job.ts';
 
 const sandbox = useSandbox();
 const runs: JobRun[] = [];
@@ -39,17 +39,6 @@ const useCredentials = async (env: Readonly<Record<string, string>>) =>
     (await runStep('gcp-use.ts', { ...env, KEYLESS_GCS: `${sandbox().origin}/gcp/storage/v1` })).stdout,
   ) as { status: number };
 const calls = (endpoint: 'gcp.sts' | 'gcp.iam') => sandbox().faults.calls(endpoint);
-
-function expectFailedClosed(run: JobRun): string {
-  expect(run.main.code).toBe(1);
-  const reported = errors(run.main.stdout);
-  expect(reported).toHaveLength(1);
-  expect(run.main.exported).toEqual({});
-  expect(run.main.state).toEqual({});
-  expect(readdirSync(run.dirs.temp)).toEqual([]);
-  expect(leaks(run, sandbox())).toEqual([]);
-  return reported[0] ?? '';
-}
 
 describe('actions/gcp', () => {
   it('writes a 0600 credentials file outside the workspace that google-auth-library uses, and deletes it at the end', async () => {
@@ -142,7 +131,10 @@ describe('actions/gcp', () => {
   });
 
   it('shows the claims and the attribute condition to write when the provider rejects the job, after one call', async () => {
-    const error = expectFailedClosed(await job({ 'workload-identity-provider': GCP_LOCKED_PROVIDER }));
+    const error = expectFailedClosed(
+      await job({ 'workload-identity-provider': GCP_LOCKED_PROVIDER }),
+      sandbox(),
+    );
     expect(calls('gcp.sts')).toBe(1);
     expect(error).toContain(
       'Google error: unauthorized_client: The given credential is rejected by the attribute condition.',
@@ -152,7 +144,7 @@ describe('actions/gcp', () => {
   });
 
   it('shows the binding to grant when the service account may not be impersonated, after one call', async () => {
-    const error = expectFailedClosed(await job({ 'service-account': GCP_OTHER_ACCOUNT }));
+    const error = expectFailedClosed(await job({ 'service-account': GCP_OTHER_ACCOUNT }), sandbox());
     expect(calls('gcp.iam')).toBe(1);
     expect(error).toContain("PERMISSION_DENIED: Permission 'iam.serviceAccounts.getAccessToken' denied");
     expect(error).toContain(
@@ -177,7 +169,7 @@ describe('actions/gcp', () => {
       'can not have lifetimes of more than 1 hour',
     ],
   ])('rejects %s without retrying', async (_name, inputs, message) => {
-    const error = expectFailedClosed(await job(inputs));
+    const error = expectFailedClosed(await job(inputs), sandbox());
     expect(error).toContain(message);
     expect(calls('gcp.sts') + calls('gcp.iam')).toBeLessThanOrEqual(2);
   });

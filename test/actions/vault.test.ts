@@ -8,7 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ActionRun, type JobRun, runAction } from '../../sandbox/runner.ts';
 import { runStep } from '../../sandbox/steps.ts';
 import { VAULT_AUDIENCE } from '../../sandbox/vault/seed.ts';
-import { DEBUG_ENV, errors, leaks, useSandbox } from '../support/job.ts';
+import {
+  DEBUG_ENV,
+  errors,
+  expectFailedClosed as expectSharedFailedClosed,
+  leaks,
+  useSandbox,
+} from '../support/job.ts';
 
 const sandbox = useSandbox();
 const runs: JobRun[] = [];
@@ -62,16 +68,10 @@ async function leaseLookup(leaseId: string): Promise<number> {
 }
 
 function expectFailedClosed(run: JobRun): string {
-  expect(run.main.code).toBe(1);
-  const reported = errors(run.main.stdout);
-  expect(reported).toHaveLength(1);
-  expect(run.main.exported).toEqual({});
-  expect(run.main.state).toEqual({});
-  expect(readdirSync(run.dirs.temp)).toEqual([]);
-  expect(leaks(run, sandbox())).toEqual([]);
+  const error = expectSharedFailedClosed(run, sandbox());
   for (const token of issuedTokens())
     expect(store().live(token), 'a token outlived the failed step').toBeUndefined();
-  return reported[0] ?? '';
+  return error;
 }
 
 describe('actions/vault', () => {

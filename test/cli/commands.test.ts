@@ -5,49 +5,24 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../sandbox/leaks.ts';
-import { DEMO_ROLE, JENKINS_ROLE, LOCKED_ROLE } from '../../sandbox/server.ts';
+import { DEMO_ROLE, LOCKED_ROLE } from '../../sandbox/server.ts';
 import { runStep } from '../../sandbox/steps.ts';
 import { VAULT_AUDIENCE } from '../../sandbox/vault/seed.ts';
 import { useSandbox } from '../support/job.ts';
-import { CLI, type JenkinsBuild, jenkinsBuild, jenkinsToken, runCli } from './support.ts';
+import { awsFlags, CLI, runCli, useJenkinsBuilds, vaultFlags } from './support.ts';
 
 const sandbox = useSandbox();
-const builds: JenkinsBuild[] = [];
-afterEach(() => {
-  for (const build of builds.splice(0)) build.cleanup();
-});
+const build = useJenkinsBuilds(sandbox);
 
-async function build(audience: string): Promise<JenkinsBuild & { token: string }> {
-  const b = jenkinsBuild();
-  builds.push(b);
-  return { ...b, token: await jenkinsToken(sandbox(), audience) };
-}
-
-const awsFlags = (role = JENKINS_ROLE) => [
-  '--role-to-assume',
-  role,
-  '--aws-region',
-  'eu-west-1',
-  '--sts-endpoint',
-  sandbox().stsEndpoint,
-];
-const vaultFlags = () => [
-  '--url',
-  sandbox().vaultUrl,
-  '--role',
-  'jenkins-reader',
-  '--audience',
-  VAULT_AUDIENCE,
-];
 const noLeaks = (texts: Record<string, string>) =>
   expect(findLeaks(texts, sandbox().ledger.secrets)).toEqual([]);
 
 describe('keyless formats', () => {
   it('prints shell exports that a shell can eval, and nothing on stderr but non-secret progress', async () => {
     const b = await build('sts.amazonaws.com');
-    const run = await runCli(['aws', ...awsFlags(), '--format', 'shell'], {
+    const run = await runCli(['aws', ...awsFlags(sandbox()), '--format', 'shell'], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
     });
@@ -64,7 +39,7 @@ describe('keyless formats', () => {
   it('writes dotenv and json to a 0600 file outside the workspace, and refuses one inside it', async () => {
     const b = await build('sts.amazonaws.com');
     const out = join(b.temp, 'aws.env');
-    const run = await runCli(['aws', ...awsFlags(), '--format', 'dotenv', '--output', out], {
+    const run = await runCli(['aws', ...awsFlags(sandbox()), '--format', 'dotenv', '--output', out], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
     });
@@ -74,7 +49,7 @@ describe('keyless formats', () => {
     expect(readFileSync(out, 'utf8')).toMatch(
       /^AWS_REGION=eu-west-1\nAWS_DEFAULT_REGION=eu-west-1\nAWS_ACCESS_KEY_ID=ASIA/,
     );
-    const json = await runCli(['aws', ...awsFlags(), '--format', 'json'], {
+    const json = await runCli(['aws', ...awsFlags(sandbox()), '--format', 'json'], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
     });
@@ -83,7 +58,7 @@ describe('keyless formats', () => {
       outputs: { 'aws-account-id': '111122223333' },
     });
     const inside = await runCli(
-      ['aws', ...awsFlags(), '--format', 'dotenv', '--output', join(b.workspace, '.env')],
+      ['aws', ...awsFlags(sandbox()), '--format', 'dotenv', '--output', join(b.workspace, '.env')],
       { ...b.env, KEYLESS_AWS_ID_TOKEN: b.token },
     );
     expect(inside.code).toBe(1);
@@ -93,10 +68,10 @@ describe('keyless formats', () => {
 
   it('serves the AWS SDK as a credential_process, so the SDK calls keyless again when it needs credentials', async () => {
     const b = await build('sts.amazonaws.com');
-    const process_ = `${process.execPath} ${CLI} aws ${awsFlags().join(' ')} --format credential-process`;
+    const process_ = `${process.execPath} ${CLI} aws ${awsFlags(sandbox()).join(' ')} --format credential-process`;
     const config = join(b.temp, 'aws-config');
     writeFileSync(config, `[profile ci]\ncredential_process = ${process_}\nregion = eu-west-1\n`);
-    const direct = await runCli(['aws', ...awsFlags(), '--format', 'credential-process'], {
+    const direct = await runCli(['aws', ...awsFlags(sandbox()), '--format', 'credential-process'], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
     });
@@ -129,7 +104,7 @@ describe('keyless formats', () => {
       CI_JOB_TIMEOUT: '1800',
       CI_JOB_STARTED_AT: new Date(Date.now() - 600_000).toISOString(),
     };
-    const run = await runCli(['aws', ...awsFlags(DEMO_ROLE), '--format', 'json'], {
+    const run = await runCli(['aws', ...awsFlags(sandbox(), DEMO_ROLE), '--format', 'json'], {
       ...gitlab,
       KEYLESS_AWS_ID_TOKEN: token,
     });
@@ -147,7 +122,16 @@ describe('keyless --state and revoke', () => {
     const state = join(b.temp, 'keyless.state');
     const before = new Set(sandbox().vault.store.tokens.keys());
     const run = await runCli(
-      ['vault', ...vaultFlags(), '--secrets', 'kv1/ci/legacy api_key', '--format', 'shell', '--state', state],
+      [
+        'vault',
+        ...vaultFlags(sandbox()),
+        '--secrets',
+        'kv1/ci/legacy api_key',
+        '--format',
+        'shell',
+        '--state',
+        state,
+      ],
       {
         ...b.env,
         KEYLESS_ID_TOKEN: b.token,
@@ -169,7 +153,7 @@ describe('keyless --state and revoke', () => {
 
   it('warns that nothing will end a Vault credential printed without --state, and leaves no file', async () => {
     const b = await build(VAULT_AUDIENCE);
-    const run = await runCli(['vault', ...vaultFlags(), '--format', 'json'], {
+    const run = await runCli(['vault', ...vaultFlags(sandbox()), '--format', 'json'], {
       ...b.env,
       KEYLESS_ID_TOKEN: b.token,
     });
@@ -181,7 +165,7 @@ describe('keyless --state and revoke', () => {
 describe('keyless doctor', () => {
   it('shows the claims, never the token, and the statement that admits the job when AWS refuses it', async () => {
     const b = await build('sts.amazonaws.com');
-    const run = await runCli(['doctor', 'aws', ...awsFlags(LOCKED_ROLE)], {
+    const run = await runCli(['doctor', 'aws', ...awsFlags(sandbox(), LOCKED_ROLE)], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
     });
@@ -199,7 +183,7 @@ describe('keyless doctor', () => {
   it('reports a match after a live check whose credential is ended at once', async () => {
     const b = await build(VAULT_AUDIENCE);
     const before = new Set(sandbox().vault.store.tokens.keys());
-    const run = await runCli(['doctor', 'vault', ...vaultFlags()], {
+    const run = await runCli(['doctor', 'vault', ...vaultFlags(sandbox())], {
       ...b.env,
       KEYLESS_VAULT_ID_TOKEN: b.token,
     });

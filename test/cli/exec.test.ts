@@ -5,47 +5,22 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../sandbox/leaks.ts';
-import { JENKINS_ROLE } from '../../sandbox/server.ts';
+
 import { VAULT_AUDIENCE } from '../../sandbox/vault/seed.ts';
 import { useSandbox } from '../support/job.ts';
-import { bindFile, type JenkinsBuild, jenkinsBuild, jenkinsToken, node20, runCli, STEPS } from './support.ts';
+import { awsFlags, bindFile, node20, runCli, STEPS, useJenkinsBuilds, vaultFlags } from './support.ts';
 
 const sandbox = useSandbox();
-const builds: JenkinsBuild[] = [];
-afterEach(() => {
-  for (const build of builds.splice(0)) build.cleanup();
-});
-
-async function build(audience: string): Promise<JenkinsBuild & { token: string }> {
-  const b = jenkinsBuild();
-  builds.push(b);
-  return { ...b, token: await jenkinsToken(sandbox(), audience) };
-}
+const build = useJenkinsBuilds(sandbox);
 
 const node = (script: string) => [process.execPath, join(STEPS, script)];
-const awsFlags = () => [
-  '--role-to-assume',
-  JENKINS_ROLE,
-  '--aws-region',
-  'eu-west-1',
-  '--sts-endpoint',
-  sandbox().stsEndpoint,
-];
-const vaultFlags = () => [
-  '--url',
-  sandbox().vaultUrl,
-  '--role',
-  'jenkins-reader',
-  '--audience',
-  VAULT_AUDIENCE,
-];
 
 describe('keyless exec mode (Jenkins)', () => {
   it('runs the command with AWS credentials in its environment only, named after the build', async () => {
     const b = await build('sts.amazonaws.com');
-    const run = await runCli(['aws', ...awsFlags(), '--', ...node('aws-whoami.ts')], {
+    const run = await runCli(['aws', ...awsFlags(sandbox()), '--', ...node('aws-whoami.ts')], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
       AWS_ENDPOINT_URL_STS: sandbox().stsEndpoint,
@@ -62,7 +37,7 @@ describe('keyless exec mode (Jenkins)', () => {
 
   it('redacts every credential the command prints, raw, split, encoded or on stderr, and neutralises workflow commands', async () => {
     const b = await build('sts.amazonaws.com');
-    const run = await runCli(['aws', ...awsFlags(), '--', ...node('careless.ts')], {
+    const run = await runCli(['aws', ...awsFlags(sandbox()), '--', ...node('careless.ts')], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
       KEYLESS_CHECK: 'AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN',
@@ -80,7 +55,7 @@ describe('keyless exec mode (Jenkins)', () => {
 
   it("passes the command's exit status through", async () => {
     const b = await build('sts.amazonaws.com');
-    const run = await runCli(['aws', ...awsFlags(), '--', ...node('careless.ts')], {
+    const run = await runCli(['aws', ...awsFlags(sandbox()), '--', ...node('careless.ts')], {
       ...b.env,
       KEYLESS_AWS_ID_TOKEN: b.token,
       KEYLESS_EXIT: '7',
@@ -95,7 +70,7 @@ describe('keyless exec mode (Jenkins)', () => {
     const run = await runCli(
       [
         'vault',
-        ...vaultFlags(),
+        ...vaultFlags(sandbox()),
         '--secrets',
         'secret/data/ci/app password | APP_PASSWORD; database/creds/readonly * | DB_',
         '--id-token-file',
@@ -125,7 +100,7 @@ describe('keyless exec mode (Jenkins)', () => {
     const run = await runCli(
       [
         'vault',
-        ...vaultFlags(),
+        ...vaultFlags(sandbox()),
         '--',
         process.execPath,
         '-e',
@@ -158,7 +133,7 @@ describe('keyless exec mode (Jenkins)', () => {
     const b = await build('sts.amazonaws.com');
     const node = node20() ?? '';
     const run = await runCli(
-      ['aws', ...awsFlags(), '--', node, '-e', 'console.log(process.version)'],
+      ['aws', ...awsFlags(sandbox()), '--', node, '-e', 'console.log(process.version)'],
       { ...b.env, KEYLESS_AWS_ID_TOKEN: b.token },
       undefined,
       node,

@@ -1,10 +1,12 @@
 /** Runs the committed CLI bundle as a Jenkins agent's shell would. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sandbox } from '../../sandbox/server.ts';
-import { JENKINS_SUB } from '../../sandbox/server.ts';
+import { afterEach } from 'vitest';
+import { type Finished, runProcess } from '../../sandbox/process.ts';
+import { JENKINS_ROLE, JENKINS_SUB, type Sandbox } from '../../sandbox/server.ts';
+import { VAULT_AUDIENCE } from '../../sandbox/vault/seed.ts';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'cli', 'keyless.cjs');
 export const STEPS = join(import.meta.dirname, '..', '..', 'sandbox', 'steps');
@@ -67,31 +69,50 @@ export function node20(): string | undefined {
   return undefined;
 }
 
-/** What one keyless run did. */
-export interface CliRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `keyless ARGS…`; `onStdout` sees output as it arrives and may signal the process. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   onStdout?: (text: string, pid: number) => void,
   node = process.execPath,
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onStdout?.(stdout, child.pid ?? 0);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+): Promise<Finished> {
+  return runProcess(node, [CLI, ...args], { env, ...(onStdout ? { onStdout } : {}) });
 }
+
+/**
+ * Jenkins builds for one test file, each with a token the OIDC Provider plugin would mint for `audience`;
+ * deleted after each test. E.g. `const build = useJenkinsBuilds(sandbox); const b = await build('sts.amazonaws.com')`.
+ */
+export function useJenkinsBuilds(
+  sandbox: () => Sandbox,
+): (audience: string) => Promise<JenkinsBuild & { token: string }> {
+  const builds: JenkinsBuild[] = [];
+  afterEach(() => {
+    for (const build of builds.splice(0)) build.cleanup();
+  });
+  return async (audience) => {
+    const build = jenkinsBuild();
+    builds.push(build);
+    return { ...build, token: await jenkinsToken(sandbox(), audience) };
+  };
+}
+
+/** The flags of `keyless aws` for the sandbox's Jenkins role (or `role`). */
+export const awsFlags = (sandbox: Sandbox, role = JENKINS_ROLE) => [
+  '--role-to-assume',
+  role,
+  '--aws-region',
+  'eu-west-1',
+  '--sts-endpoint',
+  sandbox.stsEndpoint,
+];
+
+/** The flags of `keyless vault` for the sandbox's Jenkins role. */
+export const vaultFlags = (sandbox: Sandbox) => [
+  '--url',
+  sandbox.vaultUrl,
+  '--role',
+  'jenkins-reader',
+  '--audience',
+  VAULT_AUDIENCE,
+];

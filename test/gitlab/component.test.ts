@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { filesBelow, findLeaks } from '../../sandbox/leaks.ts';
+import { runProcess } from '../../sandbox/process.ts';
 import { GITLAB_ROLE, GITLAB_SUB } from '../../sandbox/server.ts';
 import { VAULT_AUDIENCE } from '../../sandbox/vault/seed.ts';
 import { useSandbox } from '../support/job.ts';
@@ -82,29 +83,20 @@ both-providers:
 `;
 }
 
-/** Runs gitlab-ci-local for `jobs`; resolves with its exit code and everything it printed and logged. */
-function gitlabCiLocal(jobs: readonly string[]): Promise<{ code: number | null; output: string }> {
+/** Runs gitlab-ci-local for `jobs`; resolves with its exit code and everything it printed. */
+async function gitlabCiLocal(jobs: readonly string[]): Promise<{ code: number | null; output: string }> {
   const cli = join(ROOT, 'node_modules', 'gitlab-ci-local', 'dist', 'index.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, '--shell-executor-no-image', ...jobs], {
-      cwd: project,
-      env: {
-        PATH: `${join(project, '..', 'bin')}:${process.env.PATH ?? ''}`,
-        HOME: process.env.HOME ?? project,
-        TMPDIR: temp,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
+  const env = {
+    PATH: `${join(project, '..', 'bin')}:${process.env.PATH ?? ''}`,
+    HOME: process.env.HOME ?? project,
+    TMPDIR: temp,
+  };
+  const run = await runProcess(process.execPath, [cli, '--shell-executor-no-image', ...jobs], {
+    env,
+    cwd: project,
+    timeoutMs: 120_000,
   });
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 function git(...args: string[]): Promise<void> {

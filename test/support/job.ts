@@ -1,5 +1,6 @@
 /** Shared helpers for tests that run the committed bundles against the sandbox. */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { filesBelow, findLeaks } from '../../sandbox/leaks.ts';
 import type { JobRun } from '../../sandbox/runner.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
@@ -52,4 +53,21 @@ export function errors(stdout: string): string[] {
   return [...stdout.matchAll(/^::error::(.*)$/gm)].map(([, text = '']) =>
     text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'),
   );
+}
+
+/**
+ * Asserts that a main step failed closed: exit status 1, exactly one error annotation, nothing exported,
+ * output or saved for post, no file left in RUNNER_TEMP or the workspace, no secret anywhere. Returns the error.
+ */
+export function expectFailedClosed(run: JobRun, sandbox: Sandbox): string {
+  expect(run.main.code).toBe(1);
+  const reported = errors(run.main.stdout);
+  expect(reported).toHaveLength(1);
+  expect(run.main.exported).toEqual({});
+  expect(run.main.outputs).toEqual({});
+  expect(run.main.state).toEqual({});
+  expect(readdirSync(run.dirs.temp)).toEqual([]);
+  expect(readdirSync(run.dirs.workspace)).toEqual([]);
+  expect(leaks(run, sandbox)).toEqual([]);
+  return reported[0] ?? '';
 }
