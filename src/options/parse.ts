@@ -69,3 +69,15 @@ export function matching(
   }
   return value;
 }
+
+/** An optional input that, when given, must match `pattern`: undefined when empty. */
+export function optionalMatching(
+  raw: RawInputs,
+  name: string,
+  pattern: RegExp,
+  rule: string,
+  example: string,
+): string | undefined {
+  const value = optional(raw, name);
+  return value === undefined ? undefined : matching(name, value, pattern, rule, example);
+}

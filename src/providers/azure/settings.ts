@@ -1,6 +1,6 @@
 /** Reads and validates the Azure provider's inputs, all before any token is requested. */
 import { KeylessError } from '../../core/errors.ts';
-import { boolean, invalidInput, matching, optional, required } from '../../options/parse.ts';
+import { boolean, invalidInput, matching, optionalMatching, required } from '../../options/parse.ts';
 import type { RawInputs } from '../../options/spec.ts';
 
 /** Validated Azure settings. */
@@ -70,17 +70,13 @@ export function parseAzureSettings(raw: RawInputs, env: NodeJS.ProcessEnv): Azur
     'must be a GUID',
     '72f988bf-86f1-41af-91ab-2d7cd011db47',
   );
-  const subscription = optional(raw, 'subscription-id');
-  const subscriptionId =
-    subscription === undefined
-      ? undefined
-      : matching(
-          'subscription-id',
-          subscription,
-          GUID,
-          'must be a GUID',
-          'c7a3e4f1-2b5d-4e6f-8a9b-0c1d2e3f4a5b',
-        );
+  const subscriptionId = optionalMatching(
+    raw,
+    'subscription-id',
+    GUID,
+    'must be a GUID',
+    'c7a3e4f1-2b5d-4e6f-8a9b-0c1d2e3f4a5b',
+  );
   if (!subscriptionId && !boolean(raw, 'allow-no-subscriptions')) {
     throw invalidInput(
       'subscription-id',

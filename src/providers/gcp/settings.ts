@@ -1,6 +1,14 @@
 /** Reads and validates the GCP provider's inputs, all before any token is requested. */
 import { secureUrl } from '../../core/urls.ts';
-import { boolean, invalidInput, list, matching, optional, required } from '../../options/parse.ts';
+import {
+  boolean,
+  invalidInput,
+  list,
+  matching,
+  optional,
+  optionalMatching,
+  required,
+} from '../../options/parse.ts';
 import type { RawInputs } from '../../options/spec.ts';
 
 /** Validated GCP settings. */
@@ -67,17 +75,13 @@ export function parseGcpSettings(raw: RawInputs, env: NodeJS.ProcessEnv): GcpSet
     'must be the full provider name, not the pool',
     'projects/123456789/locations/global/workloadIdentityPools/github/providers/my-repo',
   );
-  const account = optional(raw, 'service-account');
-  const serviceAccount =
-    account === undefined
-      ? undefined
-      : matching(
-          'service-account',
-          account,
-          ACCOUNT,
-          'must be a service account email',
-          'deployer@my-project.iam.gserviceaccount.com',
-        );
+  const serviceAccount = optionalMatching(
+    raw,
+    'service-account',
+    ACCOUNT,
+    'must be a service account email',
+    'deployer@my-project.iam.gserviceaccount.com',
+  );
   const format = raw['token-format'] ?? '';
   if (format !== '' && format !== 'access_token' && format !== 'id_token') {
     throw invalidInput(

@@ -1,6 +1,13 @@
 /** Reads and validates the Vault provider's inputs, all before any token is requested. */
 import { secureUrl } from '../../core/urls.ts';
-import { boolean, invalidInput, matching, optional, required } from '../../options/parse.ts';
+import {
+  boolean,
+  invalidInput,
+  matching,
+  optional,
+  optionalMatching,
+  required,
+} from '../../options/parse.ts';
 import type { RawInputs } from '../../options/spec.ts';
 import { parseSecrets, type SecretRequest } from './secrets.ts';
 
@@ -57,12 +64,9 @@ export function parseVaultSettings(raw: RawInputs, env: NodeJS.ProcessEnv): Vaul
       'Set method: jwt (or leave it out), and bind a JWT role to the job.',
     );
   }
-  const role = optional(raw, 'role');
-  const namespace = optional(raw, 'namespace');
   return {
     url: vaultUrl(raw, env),
-    role:
-      role === undefined ? undefined : matching('role', role, ROLE, 'must be a Vault role name', 'ci-deploy'),
+    role: optionalMatching(raw, 'role', ROLE, 'must be a Vault role name', 'ci-deploy'),
     mount: matching(
       'path',
       required(raw, 'path', 'jwt'),
@@ -71,10 +75,7 @@ export function parseVaultSettings(raw: RawInputs, env: NodeJS.ProcessEnv): Vaul
       'jwt or jwt/github',
     ),
     audience: required(raw, 'audience', "one of the role's bound_audiences, e.g. https://vault.example.com"),
-    namespace:
-      namespace === undefined
-        ? undefined
-        : matching('namespace', namespace, NAMESPACE, 'must be a namespace path', 'admin/team-a'),
+    namespace: optionalMatching(raw, 'namespace', NAMESPACE, 'must be a namespace path', 'admin/team-a'),
     secrets: parseSecrets(raw.secrets ?? ''),
     exportEnv: boolean(raw, 'export-env'),
     exportToken: boolean(raw, 'export-token'),
