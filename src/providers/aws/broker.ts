@@ -7,6 +7,7 @@ import type { Credential } from '../../core/credential.ts';
 import { KeylessError } from '../../core/errors.ts';
 import { withRetry } from '../../core/retry.ts';
 import type { ExchangeContext, Logger } from '../provider.ts';
+import { credentialOf } from './credential.ts';
 import { stsError } from './errors.ts';
 import type { AwsSettings } from './settings.ts';
 import type { CallerIdentity, SessionCredentials, StsWire } from './sts.ts';
@@ -159,41 +160,6 @@ function checkAccount(identity: CallerIdentity, settings: AwsSettings): void {
         'Assume a role in an allowed account, or add this account to allowed-account-ids if it is trusted.',
     },
   );
-}
-
-function credentialOf(
-  settings: AwsSettings,
-  session: SessionCredentials,
-  identity: CallerIdentity,
-): Credential {
-  const secrets = [session.accessKeyId, session.secretAccessKey, session.sessionToken];
-  const expiration = session.expiration.toISOString();
-  return {
-    provider: 'aws',
-    secrets: settings.maskAccountId ? [...secrets, identity.account] : secrets,
-    env: {
-      AWS_REGION: settings.region,
-      AWS_DEFAULT_REGION: settings.region,
-      AWS_ACCESS_KEY_ID: session.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
-      AWS_SESSION_TOKEN: session.sessionToken,
-    },
-    outputs: {
-      'aws-account-id': identity.account,
-      'authenticated-arn': identity.arn,
-      'aws-expiration': expiration,
-      ...(settings.outputCredentials
-        ? {
-            'aws-access-key-id': session.accessKeyId,
-            'aws-secret-access-key': session.secretAccessKey,
-            'aws-session-token': session.sessionToken,
-          }
-        : {}),
-    },
-    files: [],
-    expiresAt: session.expiration,
-    summary: [`Assumed ${settings.roleArn} as ${identity.arn}; the session expires at ${expiration}.`],
-  };
 }
 
 /** Exchanges the job's OIDC token for a verified AWS session, e.g. `await exchangeAws(settings, context, load)`. */
