@@ -184,7 +184,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'keyless-bench-'));
 let missed = false;
 try {
   console.log(
-    `keyless bench: ${RUNS} runs each, Node ${process.version}, medians of process start to exit\n`,
+    `keyless bench: ${RUNS} runs each, Node ${process.version}, medians from process start to exported credentials (bare Node: to exit)\n`,
   );
   const samples: Record<string, number[]> = { 'node -e 0': [] };
   for (const c of CASES) samples[c.name] = [];
