@@ -1,7 +1,7 @@
 /**
  * `keyless doctor`: the OIDC token's claims (never the token, only its SHA-256 fingerprint), what a
- * provider will match them against, and a live check of whether it admits them: the exchange is made and
- * its credential ended at once, nothing is printed or exported.
+ * provider will match them against, and a live check of whether it admits them: the exchange is made with
+ * the shortest lifetime the cloud allows and its credential ended at once; nothing is printed or exported.
  */
 import type { CiContext } from '../ci/context.ts';
 import { claimFacts, decodeClaims, fingerprint, secondsLeft } from '../core/claims.ts';
@@ -48,7 +48,7 @@ export async function doctor({ identity, provider, ci, print }: DoctorCase): Pro
   for (const line of broker.explain?.(settings, claims) ?? []) print(`  ${line}`);
   const files = new SecretFiles(ci.tempDir, ci.workspace);
   try {
-    const credential = await broker.exchange(settings, {
+    const credential = await broker.exchange(broker.probe?.(settings) ?? settings, {
       identity: { description: identity.description, getToken: async () => token },
       log: quiet,
       files,

@@ -43,6 +43,8 @@ export interface Broker<Settings> extends ProviderSpec<Settings> {
   audience(settings: Settings): string;
   /** For `keyless doctor`: what the cloud will match the claims against, and the configuration that admits them. */
   explain?(settings: Settings, claims: Claims): readonly string[];
+  /** For `keyless doctor`'s live check: the same settings with the shortest lifetime the cloud allows. */
+  probe?(settings: Settings): Settings;
 }
 
 /** Ends what a provider issued, from the recorded Ending alone; loaded by post steps without the SDKs. */

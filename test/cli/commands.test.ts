@@ -180,6 +180,18 @@ describe('keyless doctor', () => {
     noLeaks({ stdout: run.stdout, stderr: run.stderr });
   });
 
+  it('live-checks AWS with the shortest session STS allows, since a session cannot be revoked', async () => {
+    const b = await build('sts.amazonaws.com');
+    const before = sandbox().faults.calls('aws.AssumeRoleWithWebIdentity');
+    const run = await runCli(['doctor', 'aws', ...awsFlags(sandbox()), '--role-duration-seconds', '43200'], {
+      ...b.env,
+      KEYLESS_AWS_ID_TOKEN: b.token,
+    });
+    // The Jenkins role's maximum is one hour: 43200 s would be refused, so a pass proves the probe asked for less.
+    expect(run.stdout).toContain('live check: aws admits this token');
+    expect(sandbox().faults.calls('aws.AssumeRoleWithWebIdentity')).toBe(before + 1);
+  });
+
   it('reports a match after a live check whose credential is ended at once', async () => {
     const b = await build(VAULT_AUDIENCE);
     const before = new Set(sandbox().vault.store.tokens.keys());

@@ -14,6 +14,8 @@ export const aws: Broker<AwsSettings> = {
   outputs: AWS_OUTPUTS,
   parse: parseAwsSettings,
   audience: (settings) => settings.audience,
+  // An STS session cannot be revoked: a live check asks for STS's minimum, 15 minutes.
+  probe: (settings) => ({ ...settings, durationSeconds: 900 }),
   explain: (settings, claims) => {
     const host = providerHost(claims.iss);
     return [

@@ -14,6 +14,8 @@ export const gcp: Broker<GcpSettings> = {
   outputs: GCP_OUTPUTS,
   parse: parseGcpSettings,
   audience: (settings) => settings.audience,
+  // Service account tokens cannot be revoked: a live check asks for one minute.
+  probe: (settings) => ({ ...settings, lifetimeSeconds: 60 }),
   explain: (settings, claims) => [
     `STS checks the token's aud against the provider's allowed audiences (default https://iam.googleapis.com/${settings.provider}), then its attribute condition against the claims`,
     ...(settings.serviceAccount
