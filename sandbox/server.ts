@@ -48,6 +48,8 @@ export interface Sandbox {
   readonly vault: SandboxVault;
   /** The Vault address, for `url` or VAULT_ADDR. */
   readonly vaultUrl: string;
+  /** The same Vault over TLS, signed by the sandbox CA (see caFile). */
+  readonly vaultTlsUrl: string;
   readonly entra: SandboxEntra;
   /** The Entra authority, over TLS: for AZURE_AUTHORITY_HOST. */
   readonly authorityHost: string;
@@ -172,7 +174,8 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
   modules.push(oidc, aws, vault, gcp);
   const entra = new SandboxEntra(tlsOrigin, ledger, faults);
   seedEntra(entra, oidc.issuer);
-  tlsModules.push(entra);
+  // Vault answers over TLS too (before Entra, which takes every other path), for ca-certificate.
+  tlsModules.push(vault, entra);
   return {
     origin,
     oidc,
@@ -182,6 +185,7 @@ export async function startSandbox(port = 0): Promise<Sandbox> {
     stsEndpoint: `${origin}/aws`,
     vault,
     vaultUrl: `${origin}/vault`,
+    vaultTlsUrl: `${tlsOrigin}/vault`,
     entra,
     authorityHost: tlsOrigin,
     armEndpoint: `${tlsOrigin}/arm`,

@@ -63,8 +63,21 @@ export const send: HttpClient = async (req) => {
   });
 };
 
+/** Certificate failures: final, because retrying cannot make an untrusted certificate trusted. */
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+
 function networkError(url: URL, error: Error): KeylessError {
   const code = (error as NodeJS.ErrnoException).code ?? error.message;
+  if (TLS_FAILURE.test(code)) {
+    return new KeylessError(
+      'ERR_INSECURE_URL',
+      `The TLS certificate of ${url.host} could not be verified (${code}).`,
+      {
+        remedy:
+          'Trust the CA that signed it (Vault: ca-certificate; anything: NODE_EXTRA_CA_CERTS); never turn verification off.',
+      },
+    );
+  }
   return new KeylessError('ERR_UNAVAILABLE', `Could not reach ${url.host} (${code}).`, {
     transient: true,
     remedy: `Check that ${url.host} is reachable from the runner (proxy, firewall, DNS).`,

@@ -3,7 +3,7 @@
  * KV v2 and dynamic secrets masked and handed over, and after post the token and its leases are dead.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ActionRun, type JobRun, runAction } from '../../sandbox/runner.ts';
 import { runStep } from '../../sandbox/steps.ts';
@@ -258,6 +258,31 @@ describe('actions/vault', () => {
     expect(kv2WithoutData).toContain(
       'If it is a KV v2 secret, its API path includes data/: secret/data/ci/app.',
     );
+  });
+});
+
+describe('actions/vault over TLS', () => {
+  it('trusts a private CA given as ca-certificate (PEM or base64), and nothing else', async () => {
+    const pem = readFileSync(sandbox().caFile, 'utf8');
+    for (const ca of [pem, Buffer.from(pem).toString('base64')]) {
+      const run = await job({
+        url: sandbox().vaultTlsUrl,
+        'ca-certificate': ca,
+        secrets: 'kv1/ci/legacy api_key',
+      });
+      expect(run.main.code).toBe(0);
+      expect(run.post?.stdout).toContain('Revoked the Vault token');
+    }
+  });
+
+  it('refuses an untrusted certificate at once, with what to trust', async () => {
+    const run = await job({ url: sandbox().vaultTlsUrl });
+    const error = expectFailedClosed(run);
+    expect(error).toMatch(
+      /The TLS certificate of 127\.0\.0\.1:\d+ could not be verified \(\w+\)\. \[ERR_INSECURE_URL\]/,
+    );
+    expect(error).toContain('ca-certificate');
+    expect(run.main.stdout).not.toContain('retrying');
   });
 });
 
