@@ -9,9 +9,8 @@ import { endingOf } from '../core/credential.ts';
 import { asKeylessError } from '../core/errors.ts';
 import { SecretFiles } from '../core/files.ts';
 import type { IdentitySource } from '../identity/source.ts';
-import { end } from '../lifecycle/end.ts';
 import type { Broker, Logger } from '../providers/provider.ts';
-import { REVOKERS } from '../providers/revokers.ts';
+import { endHere } from './ending.ts';
 
 /** What doctor needs: the token source, and optionally a provider with its parsed settings. */
 export interface DoctorCase {
@@ -54,12 +53,7 @@ export async function doctor({ identity, provider, ci, print }: DoctorCase): Pro
       files,
       ci,
     });
-    await end(endingOf(credential), {
-      env: {},
-      clear: () => {},
-      log: quiet,
-      ...(REVOKERS[name] ? { revoker: REVOKERS[name] } : {}),
-    });
+    await endHere(endingOf(credential), quiet);
     print(`live check: ${name} admits this token (the credential it issued was ended at once).`);
     return 0;
   } catch (error) {

@@ -7,18 +7,16 @@ import { detectCi } from '../ci/context.ts';
 import { endingOf } from '../core/credential.ts';
 import { KeylessError } from '../core/errors.ts';
 import { removeFile, SecretFiles } from '../core/files.ts';
-import { end } from '../lifecycle/end.ts';
+import { observingTokens } from '../identity/observe.ts';
 import { readState, removeState, writePrivateFile, writeState } from '../lifecycle/state.ts';
 import { readInputs } from '../options/spec.ts';
 import type { Logger } from '../providers/provider.ts';
 import { PROVIDERS } from '../providers/registry.ts';
-import { REVOKERS } from '../providers/revokers.ts';
 import { execWithCredentials } from '../sinks/exec/run.ts';
 import { render } from '../sinks/formats.ts';
 import type { CliArgs } from './args.ts';
+import { endHere } from './ending.ts';
 import { cliIdentity } from './identity.ts';
-
-const noClear = () => {};
 
 function checkMode(args: CliArgs, workspace: string | undefined): void {
   const usage = (message: string, remedy: string) =>
@@ -60,11 +58,7 @@ export async function exchangeCommand(args: CliArgs, env: NodeJS.ProcessEnv, log
   );
   // Every OIDC token fetched is redacted too: a command could print the token file Azure or GCP read.
   const tokens: string[] = [];
-  const source = cliIdentity(name, args, env);
-  const identity = {
-    ...source,
-    getToken: async (audience: string) => tokens[tokens.push(await source.getToken(audience)) - 1] ?? '',
-  };
+  const identity = observingTokens(cliIdentity(name, args, env), (token) => tokens.push(token));
   if (env.CI_DEBUG_TRACE === 'true')
     log.warning('CI_DEBUG_TRACE is on: GitLab prints every variable of the job, credentials included.');
   const files = new SecretFiles(ci.tempDir, ci.workspace);
@@ -79,13 +73,12 @@ export async function exchangeCommand(args: CliArgs, env: NodeJS.ProcessEnv, log
   });
   process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   const ending = endingOf(credential);
-  const revoker = REVOKERS[name];
   if (args.exec.length > 0) {
     const code = await execWithCredentials(args.exec, { ...env, ...credential.env }, [
       ...credential.secrets,
       ...tokens,
     ]);
-    await end(ending, { env: {}, clear: noClear, log, ...(revoker ? { revoker } : {}) });
+    await endHere(ending, log);
     return code;
   }
   if (args.state) {
@@ -113,8 +106,7 @@ export async function revokeCommand(args: CliArgs, log: Logger): Promise<number>
     log.info(`Nothing to end: ${args.state} is gone (already ended).`);
     return 0;
   }
-  const revoker = REVOKERS[ending.provider];
-  const report = await end(ending, { env: {}, clear: noClear, log, ...(revoker ? { revoker } : {}) });
+  const report = await endHere(ending, log);
   if (report.failed.length > 0) return 1;
   removeState(args.state);
   log.info(`Ended the ${ending.provider} credential: deleted ${report.deleted.length} file(s).`);

@@ -98,3 +98,12 @@ export function retryAfterMs(response: HttpResponse, now = Date.now()): number |
 export function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
+
+/**
+ * Yields one turn of the event loop, so a request just started is written to its socket before synchronous
+ * work (compiling an SDK) holds the thread: the round trip then overlaps that work. Measured on AWS: the token
+ * request reaches the server at 42 ms instead of 76 ms.
+ */
+export function letRequestsOut(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

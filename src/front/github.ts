@@ -6,10 +6,11 @@ import { detectCi } from '../ci/context.ts';
 import { asKeylessError } from '../core/errors.ts';
 import { SecretFiles } from '../core/files.ts';
 import { githubIdentity } from '../identity/github.ts';
+import { observingTokens } from '../identity/observe.ts';
 import { end, parseEnding } from '../lifecycle/end.ts';
 import { readInputs } from '../options/spec.ts';
 import type { Broker, Revoker } from '../providers/provider.ts';
-import { ENDING_STATE, handOver, maskingTokens } from '../sinks/github/handover.ts';
+import { ENDING_STATE, handOver } from '../sinks/github/handover.ts';
 import { Runner } from '../sinks/github/runner.ts';
 
 function stdoutRunner(env: NodeJS.ProcessEnv): Runner {
@@ -29,7 +30,7 @@ export async function runMain<Settings>(broker: Broker<Settings>, env = process.
     );
     const onRetry = (attempt: number, delayMs: number) =>
       runner.log.info(`The ID-token request failed (attempt ${attempt}); retrying in ${delayMs} ms.`);
-    const identity = maskingTokens(githubIdentity(env, { onRetry }), runner);
+    const identity = observingTokens(githubIdentity(env, { onRetry }), (token) => runner.mask(token));
     files = new SecretFiles(ci.tempDir, ci.workspace);
     const credential = await broker.exchange(settings, { identity, log: runner.log, files, ci });
     handOver(runner, credential);

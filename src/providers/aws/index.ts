@@ -1,4 +1,5 @@
 /** The AWS provider: STS AssumeRoleWithWebIdentity, proved with GetCallerIdentity. */
+import { letRequestsOut } from '../../core/http.ts';
 import type { Broker } from '../provider.ts';
 import { exchangeAws } from './broker.ts';
 import { AWS_OPTIONS, AWS_OUTPUTS } from './options.ts';
@@ -25,8 +26,7 @@ export const aws: Broker<AwsSettings> = {
   },
   exchange: (settings, context) =>
     exchangeAws(settings, context, async () => {
-      // Yield once so the token request reaches the wire before the SDK's synchronous initialisation.
-      await new Promise((resolve) => setImmediate(resolve));
+      await letRequestsOut();
       const { sdkSts } = await import('./sts.ts');
       return sdkSts(settings.region, settings.endpoint?.href);
     }),

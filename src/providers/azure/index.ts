@@ -1,4 +1,5 @@
 /** The Azure provider: Entra ID federated credentials through @azure/identity, ready for the SDKs and Terraform. */
+import { letRequestsOut } from '../../core/http.ts';
 import type { Broker } from '../provider.ts';
 import { admittingCredential, exchangeAzure } from './broker.ts';
 import { AZURE_OPTIONS, AZURE_OUTPUTS } from './options.ts';
@@ -19,8 +20,7 @@ export const azure: Broker<AzureSettings> = {
   ],
   exchange: (settings, context) =>
     exchangeAzure(settings, context, async () => {
-      // Yield once so the token request reaches the wire before the SDK's synchronous initialisation.
-      await new Promise((resolve) => setImmediate(resolve));
+      await letRequestsOut();
       const { identityEntra } = await import('./entra.ts');
       return identityEntra();
     }),

@@ -3,7 +3,6 @@
  * of it) first, record what the post step must end, then export variables and set outputs.
  */
 import { type Credential, endingOf, maskForms } from '../../core/credential.ts';
-import type { IdentitySource } from '../../identity/source.ts';
 import type { Runner } from './runner.ts';
 
 /** The state key under which the main step records its Ending for the post step. */
@@ -16,16 +15,4 @@ export function handOver(runner: Runner, credential: Credential): void {
   for (const [name, value] of Object.entries(credential.env)) runner.exportVariable(name, value);
   for (const [name, value] of Object.entries(credential.outputs)) runner.setOutput(name, value);
   for (const line of credential.summary) runner.log.info(line);
-}
-
-/** Wraps an identity source so every token it returns is masked before anyone else sees it. */
-export function maskingTokens(source: IdentitySource, runner: Runner): IdentitySource {
-  return {
-    ...source,
-    getToken: async (audience) => {
-      const token = await source.getToken(audience);
-      runner.mask(token);
-      return token;
-    },
-  };
 }
